@@ -1,1 +1,160 @@
-export {};
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from './config/index.js';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
+import { booleanFlag, collect, nonNegativeNumber, positiveInt, positiveNumber, positiveNumberOrNone, refValue } from './commands/parse.js';
+
+
+function buildProgram(): Command {
+  const program = new Command('earshot')
+    .description('earshot: train audio classifiers from YAML experiments (librosa-exact features, tfjs models)')
+    .argument('[experiment]', 'experiment YAML file')
+    .option('--set <key=value>', 'override a config key (YAML value), repeatable', collect, [])
+    .option('--resume <run-dir>', 'continue a killed run from its last checkpoint')
+    .option('-q, --quiet', 'only print the run directory')
+    .action(async (experiment: string | undefined, opts: { set: string[]; resume?: string; quiet?: boolean }) => {
+      if (!experiment) {
+        program.outputHelp({ error: true });
+        throw new UsageError('missing <experiment> (a YAML file) or a subcommand');
+      }
+      const { runCommand } = await import('./commands/run.js');
+      await runCommand(experiment, opts);
+    });
+
+  program
+    .command('mel')
+    .description('features of one audio file as a float32 .npy (n_mels × frames), librosa defaults')
+    .argument('<audio-file>')
+    .requiredOption('--out <file.npy>', 'output .npy file')
+    .option('--sr <hz>', 'target sample rate, or "none" for native (librosa.load sr)', positiveNumberOrNone, 22050)
+    .option('--n-fft <n>', 'FFT size', positiveInt, 2048)
+    .option('--hop-length <n>', 'hop between frames (default win_length // 4)', positiveInt)
+    .option('--win-length <n>', 'window length (default n_fft)', positiveInt)
+    .option('--n-mels <n>', 'mel bands', positiveInt, 128)
+    .option('--fmin <hz>', 'lowest mel frequency', nonNegativeNumber, 0)
+    .option('--fmax <hz>', 'highest mel frequency (default sr / 2)', positiveNumber)
+    .option('--htk [bool]', 'HTK mel scale instead of Slaney', booleanFlag, false)
+    .option('--power <p>', 'magnitude exponent: 2 power, 1 magnitude', positiveNumber, 2)
+    .addOption(new Option('--db <kind>', 'dB conversion').choices(['power', 'amplitude', 'none']).default('power'))
+    .option('--ref <ref>', 'dB reference: "max" (np.max) or a number', refValue, 'max')
+    .option('--amin <a>', 'dB floor (default 1e-10 power, 1e-5 amplitude)', positiveNumber)
+    .option('--top-db <db>', 'dynamic range clip, or "none"', positiveNumberOrNone, 80)
+    .option('--mfcc <n>', 'write librosa.feature.mfcc with n_mfcc = N instead', positiveInt)
+    .action(async (file: string, opts) => {
+      const { melCommand } = await import('./commands/mel.js');
+      console.log(await melCommand(file, opts));
+    });
+
+  program
+    .command('predict')
+    .description('classify audio files with a trained run')
+    .argument('<run-dir>')
+    .argument('<inputs...>', 'audio files or folders')
+    .option('--top-k <n>', 'labels to show per file', positiveInt, 3)
+    .option('--json', 'JSON output, with per-window scores')
+    .action(async (runDir: string, inputs: string[], opts: { topK: number; json?: boolean }) => {
+      const { predictCommand } = await import('./commands/predict.js');
+      await predictCommand(runDir, inputs, opts);
+    });
+
+  program
+    .command('compare')
+    .description('what changed in config and metrics between two runs')
+    .argument('<run-a>')
+    .argument('<run-b>')
+    .action(async (a: string, b: string) => {
+      const { compareRuns } = await import('./compare.js');
+      console.log(await compareRuns(a, b));
+    });
+
+  const cache = program.command('cache').description('the feature cache');
+  cache
+    .command('info')
+    .option('--dir <dir>', 'cache directory', '.cache/earshot')
+    .action(async (opts: { dir: string }) => {
+      const { cacheInfo } = await import('./cache/index.js');
+      console.log(await cacheInfo(opts.dir));
+    });
+  cache
+    .command('prune')
+    .option('--dir <dir>', 'cache directory', '.cache/earshot')
+    .option('--older-than <age>', 'drop entries unused for this long (e.g. 30d, 12h, 90m)', parseAge)
+    .option('--max-size <size>', 'evict least recently used entries down to this size (e.g. 2GB, 500MB)', parseSize)
+    .action(async (opts: { dir: string; olderThan?: number; maxSize?: number }) => {
+      const { cachePrune } = await import('./cache/index.js');
+      console.log(await cachePrune(opts.dir, { olderThanMs: opts.olderThan, maxBytes: opts.maxSize }));
+    });
+  cache
+    .command('export')
+    .argument('<experiment>', 'experiment YAML whose features to export')
+    .requiredOption('--out <file.npz>', 'output .npz (numpy.load reads it)')
+    .option('--set <key=value>', 'override a config key', collect, [])
+    .action(async (experiment: string, opts: { out: string; set: string[] }) => {
+      const { cacheExportCommand } = await import('./commands/cache-export.js');
+      console.log(await cacheExportCommand(experiment, opts));
+    });
+
+  return program;
+}
+
+function parseAge(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(value.trim());
+  if (!m) throw new CommanderError(EXIT_USAGE, 'earshot.age', `--older-than: expected a duration like 30d, 12h, 90m, got "${value}"`);
+  const unit = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[(m[2] ?? 'd') as 'd'];
+  return Number(m[1]) * unit;
+}
+
+function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|k|m|g|t)?$/i.exec(value.trim());
+  if (!m) throw new CommanderError(EXIT_USAGE, 'earshot.size', `--max-size: expected a size like 2GB or 500MB, got "${value}"`);
+  const unit = { b: 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }[((m[2] ?? 'b')[0]!.toLowerCase()) as 'b'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
+function applyExitOverride(command: Command): void {
+  command.exitOverride();
+  command.commands.forEach(applyExitOverride);
+}
+
+/** Runs the CLI; resolves to the exit code instead of exiting, so tests can call it. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  applyExitOverride(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code.startsWith('earshot.')) process.stderr.write(`error: ${err.message}\n`);
+    return EXIT_USAGE; // commander already printed its own message
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`error: invalid experiment ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error & { path?: string; reason?: string };
+  if (e?.name === 'AudioInputError' || e?.name === 'FileFailedError') {
+    process.stderr.write(`error: ${e.message}\n`);
+    return EXIT_FAILED;
+  }
+  process.stderr.write(`error: ${e?.stack ?? String(err)}\n`);
+  return EXIT_FAILED;
+}
+
+const entry = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+if (entry === import.meta.url) {
+  // Exit explicitly: worker pools and tfjs backends must not keep a finished run alive.
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

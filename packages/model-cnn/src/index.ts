@@ -1,1 +1,21 @@
-export {};
+/**
+ * @earshot/model-cnn: tfjs CNNs for log-mel spectrogram classification (seed-cnn and a configurable
+ * preset), seeded initialisation, summary, and save/load with preprocess.json.
+ */
+export { buildModel } from './build.js';
+export { resolveCnnSpec, type BuildOptions, type CnnSpec, type ModelSpec, type ResolvedCnnSpec, type SeedCnnSpec } from './spec.js';
+export { initializeWeights, type InitScheme } from './init.js';
+export { SeededDropout, setDropoutStep } from './dropout.js';
+export { countParams, summarize } from './summary.js';
+export { parsePreprocess, preprocessSchema, type MelFeatureParams, type Normalization, type Preprocess } from './preprocess.js';
+export {
+  loadModel,
+  loadModelFromArtifacts,
+  loadModelFromUrl,
+  saveModel,
+  serializeModel,
+  type LoadedModel,
+  type ModelJson,
+  type SavedModelFiles,
+} from './io.js';
+export { Rng, type RngState } from './rng.js';

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+
+/** Content hash of a file's bytes (sha256, hex). */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * JSON with object keys sorted at every level, so two equal parameter sets give one string
+ * whatever order their keys were written in. `undefined` members are dropped (as JSON.stringify
+ * does), so `{ fmax: undefined }` and `{}` name the same parameters.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value instanceof Float32Array || value instanceof Float64Array) return Array.from(value);
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) sorted[key] = sortKeys(member);
+    }
+    return sorted;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new Error(`featureKey: parameter value ${value} is not a finite number`);
+  }
+  return value;
+}
+
+export interface FeatureKeyParts {
+  /** `hashBytes` of the audio file's bytes: the key follows content, not the file name. */
+  audioHash: string;
+  /** Decode and resample parameters (sr, mono, resample quality, duration, …). */
+  decode: object;
+  /** Feature parameters (nMels, nFft, hopLength, powerToDb ref, …). */
+  features: object;
+  /** Version of the feature code; bump it when the computation changes. */
+  codeVersion: string;
+}
+
+/** The cache key of one feature tensor: sha256 of the canonical JSON of its inputs. */
+export function featureKey(parts: FeatureKeyParts): string {
+  if (!/^[0-9a-f]{16,}$/.test(parts.audioHash)) {
+    throw new Error(`featureKey: audioHash "${parts.audioHash}" is not a hex content hash`);
+  }
+  const canonical = canonicalJson({
+    audio: parts.audioHash,
+    decode: parts.decode,
+    features: parts.features,
+    code: parts.codeVersion,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,286 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { decodeTensor, encodeTensor, inspectTensor, type FeatureTensor } from './codec.js';
+
+/** The lmdb file inside a cache dir (lmdb adds `features.mdb-lock` beside it). */
+export const CACHE_FILE = 'features.mdb';
+
+/** Summary of one run's use of the cache, kept for `cache info`. */
+export interface RunRecord {
+  experiment: string;
+  hits: number;
+  misses: number;
+  /** Corrupt entries this process found (read as missing, removed, recomputed). */
+  corrupt: number;
+  /** ISO time the run was recorded. */
+  time: string;
+}
+
+/** Per-entry bookkeeping for prune: last access time and value size (16 bytes, kept apart from values). */
+export interface AccessRecord {
+  lastAccessMs: number;
+  bytes: number;
+}
+
+export function encodeAccess(record: AccessRecord): Buffer {
+  const bytes = Buffer.alloc(16);
+  bytes.writeDoubleLE(record.lastAccessMs, 0);
+  bytes.writeDoubleLE(record.bytes, 8);
+  return bytes;
+}
+
+export function decodeAccess(bytes: Uint8Array | undefined): AccessRecord | undefined {
+  if (!bytes || bytes.length !== 16) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
+  return { lastAccessMs: view.getFloat64(0, true), bytes: view.getFloat64(8, true) };
+}
+
+/** Access-time updates are buffered and written in one transaction per this many keys. */
+const TOUCH_BATCH = 1024;
+
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  corrupt: number;
+}
+
+/**
+ * Content-addressed store of float32 feature tensors in lmdb, shared by every experiment and
+ * process that opens the same dir. lmdb gives multi-process safety (one writer at a time, readers
+ * never blocked) and crash safety (a commit is atomic: a kill -9 loses only uncommitted puts).
+ */
+export class FeatureCache {
+  /** Gets served (`hits`), gets that found nothing usable (`misses`), and corrupt values found. */
+  readonly counters: CacheCounters = { hits: 0, misses: 0, corrupt: 0 };
+  private readonly pendingTouches = new Map<string, number>();
+  private closed = false;
+
+  private env!: RootDatabase;
+  private values!: Database<Buffer, string>;
+  private access!: Database<Buffer, string>;
+  private meta!: Database<RunRecord, string>;
+  private bytesReadSinceMap = 0;
+  private reopening: Promise<void> | undefined;
+
+  private constructor(readonly dir: string) {
+    this.attach();
+  }
+
+  static open(dir: string): FeatureCache {
+    mkdirSync(dir, { recursive: true });
+    return new FeatureCache(dir);
+  }
+
+  private attach(): void {
+    const path = join(this.dir, CACHE_FILE);
+    try {
+      this.env = open({ path, maxDbs: 8 });
+    } catch (error) {
+      throw new Error(`feature cache: cannot open ${path}: ${(error as Error).message}`);
+    }
+    this.values = this.env.openDB<Buffer, string>({ name: 'values', encoding: 'binary' });
+    this.access = this.env.openDB<Buffer, string>({ name: 'access', encoding: 'binary' });
+    this.meta = this.env.openDB<RunRecord, string>({ name: 'meta', encoding: 'json' });
+    this.bytesReadSinceMap = 0;
+  }
+
+  /**
+   * Bytes of values read since the memory map was last (re)opened. Every page read through lmdb's
+   * map stays resident in this process (counted in its RSS as file-backed memory) until the map
+   * is closed, so a streaming reader calls `releaseMappedMemory` every few tens of MB.
+   */
+  get mappedBytesRead(): number {
+    return this.bytesReadSinceMap;
+  }
+
+  /**
+   * Close and reopen the lmdb environment so its resident pages leave this process's RSS
+   * (they stay in the OS page cache). Pending writes are committed first. Until it resolves,
+   * synchronous reads on this instance throw; `put` waits. lmdb shares one environment between
+   * all instances of a path in a process, so the pages are released only if this is the only one.
+   */
+  releaseMappedMemory(): Promise<void> {
+    this.assertOpen();
+    this.reopening ??= (async () => {
+      try {
+        await this.writeTouches();
+        await this.env.close();
+      } finally {
+        this.attach();
+        this.reopening = undefined;
+      }
+    })();
+    return this.reopening;
+  }
+
+  /** Resolves when a `releaseMappedMemory` in progress is done (at once otherwise). */
+  get ready(): Promise<void> {
+    return this.reopening ?? Promise.resolve();
+  }
+
+  /** The tensor under `key`, checksum-verified; a corrupt value reads as missing and is removed. */
+  get(key: string): FeatureTensor | undefined {
+    this.assertReadable();
+    const bytes = this.values.getBinaryFast(key);
+    if (!bytes) {
+      this.counters.misses++;
+      return undefined;
+    }
+    const tensor = decodeTensor(bytes);
+    if (!tensor) {
+      this.discardCorrupt(key);
+      this.counters.misses++;
+      return undefined;
+    }
+    this.counters.hits++;
+    this.bytesReadSinceMap += bytes.length;
+    this.touch(key);
+    return tensor;
+  }
+
+  /** Whether an entry exists (not verified: `get` or a batch read verifies). Marks it used. */
+  has(key: string): boolean {
+    this.assertReadable();
+    const exists = this.values.doesExist(key);
+    if (exists) this.touch(key);
+    return exists;
+  }
+
+  /**
+   * Store a tensor. Resolves once the write is committed. Puts issued without awaiting each other
+   * share one lmdb transaction, which is much faster than awaiting them one by one.
+   */
+  put(key: string, tensor: FeatureTensor): Promise<void> {
+    this.assertOpen();
+    if (this.reopening) return this.reopening.then(() => this.put(key, tensor));
+    const bytes = encodeTensor(tensor);
+    const record = encodeAccess({ lastAccessMs: Date.now(), bytes: bytes.length });
+    this.pendingTouches.delete(key);
+    return this.env.transaction(() => {
+      this.values.put(key, bytes);
+      this.access.put(key, record);
+    }).then(() => undefined);
+  }
+
+  /**
+   * Copy the verified payload of `key` into `target` (exactly `target.length` bytes expected).
+   * Reads through lmdb's shared buffer, so the only copy is into the caller's batch buffer.
+   */
+  readInto(key: string, target: Uint8Array): 'ok' | 'missing' | 'corrupt' | 'shape' {
+    this.assertReadable();
+    const bytes = this.values.getBinaryFast(key);
+    if (!bytes) return 'missing';
+    const layout = inspectTensor(bytes);
+    if (!layout) {
+      this.discardCorrupt(key);
+      return 'corrupt';
+    }
+    if (layout.payloadBytes !== target.length) return 'shape';
+    target.set(bytes.subarray(layout.payloadOffset, layout.payloadOffset + layout.payloadBytes));
+    this.bytesReadSinceMap += bytes.length;
+    return 'ok';
+  }
+
+  /** Shape of a verified entry, without copying its data out. */
+  shapeOf(key: string): number[] | undefined {
+    this.assertReadable();
+    const bytes = this.values.getBinaryFast(key);
+    return bytes ? inspectTensor(bytes)?.shape : undefined;
+  }
+
+  /** Note that `key` was used now (buffered; written in batches for prune's age rule). */
+  touch(key: string): void {
+    this.pendingTouches.set(key, Date.now());
+    if (this.pendingTouches.size >= TOUCH_BATCH) void this.writeTouches();
+  }
+
+  /** Number of entries. */
+  count(): number {
+    return this.values.getCount();
+  }
+
+  /** Write buffered access times and wait until every write is on disk. */
+  async flush(): Promise<void> {
+    await this.ready;
+    await this.writeTouches();
+    await this.env.flushed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await this.env.close();
+  }
+
+  /** Keep the hit rate of this run for `cache info`. */
+  async recordRun(stats: { hits: number; misses: number; experiment: string }): Promise<void> {
+    const record: RunRecord = { ...stats, corrupt: this.counters.corrupt, time: new Date().toISOString() };
+    await this.meta.put('lastRun', record);
+  }
+
+  lastRun(): RunRecord | undefined {
+    return this.meta.get('lastRun');
+  }
+
+  /** Every entry's access record; entries written by no `put` of ours get their size from the value. */
+  *accessRecords(): Generator<[string, AccessRecord]> {
+    for (const key of this.values.getKeys()) {
+      const record = decodeAccess(this.access.getBinaryFast(key));
+      yield [key, record ?? { lastAccessMs: 0, bytes: this.values.getBinaryFast(key)?.length ?? 0 }];
+    }
+  }
+
+  /** Remove entries; resolves when committed. */
+  remove(keys: string[]): Promise<void> {
+    return this.env.transaction(() => {
+      for (const key of keys) {
+        this.values.remove(key);
+        this.access.remove(key);
+      }
+    }).then(() => undefined);
+  }
+
+  /** lmdb's page statistics: bytes of pages in use, and the file's page count. */
+  usedBytes(): number {
+    const stats = this.env.getStats() as { pageSize: number; lastPageNumber: number };
+    return stats.pageSize * (stats.lastPageNumber + 1);
+  }
+
+  private discardCorrupt(key: string): void {
+    this.counters.corrupt++;
+    // Re-check inside the write transaction: another process may have rewritten it meanwhile.
+    void this.env.transaction(() => {
+      const current = this.values.getBinary(key);
+      if (current && !inspectTensor(current)) {
+        this.values.remove(key);
+        this.access.remove(key);
+      }
+    });
+  }
+
+  private writeTouches(): Promise<void> {
+    if (this.pendingTouches.size === 0 || this.closed) return Promise.resolve();
+    const touches = [...this.pendingTouches];
+    this.pendingTouches.clear();
+    return this.env.transaction(() => {
+      for (const [key, time] of touches) {
+        const previous = decodeAccess(this.access.getBinary(key));
+        const bytes = previous?.bytes ?? this.values.getBinary(key)?.length;
+        if (bytes !== undefined) this.access.put(key, encodeAccess({ lastAccessMs: time, bytes }));
+      }
+    }).then(() => undefined);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`feature cache ${this.dir} is closed`);
+  }
+
+  private assertReadable(): void {
+    this.assertOpen();
+    if (this.reopening) {
+      throw new Error(`feature cache ${this.dir} is reopening its memory map: await cache.ready before reading`);
+    }
+  }
+}

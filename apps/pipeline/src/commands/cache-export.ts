@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { exportNpz, FeatureCache, hashBytes } from '../cache/index.js';
+import { decodeOptions, featureOptions, loadExperiment } from '../config/index.js';
+import { UsageError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { clipKey } from '../stages/features.js';
+import { scanStage } from '../stages/scan.js';
+import { planSplits } from '../stages/split.js';
+
+/** `cache export <experiment.yaml> --out features.npz`: the experiment's cached features, for numpy. */
+export async function cacheExportCommand(file: string, opts: { out: string; set: string[] }): Promise<string> {
+  const config = await loadExperiment(file, opts.set);
+  const scan = await scanStage(config, createLogger({ quiet: true }));
+  const plan = planSplits(scan.items, config);
+  const decode = decodeOptions(config);
+  const features = featureOptions(config);
+  const role = new Map<number, string>();
+  const f = plan.folds[0]!;
+  for (const name of ['train', 'validation', 'test'] as const) for (const i of f[name]) role.set(i, name);
+  const cache = FeatureCache.open(config.cache.dir);
+  const entries: { key: string; label: string; path: string; split: string }[] = [];
+  const missing: string[] = [];
+  try {
+    for (const [i, item] of scan.items.entries()) {
+      const split = plan.folds.length > 1 ? `fold-${plan.folds.find((fold) => fold.test.includes(i))?.fold ?? 0}` : (role.get(i) ?? 'unused');
+      const crop = decode.crop === 'random' ? (split === 'train' ? 'random' : 'center') : decode.crop;
+      const key = clipKey(hashBytes(await readFile(item.path)), crop, { decode, features, seed: config.seed });
+      if (cache.has(key)) entries.push({ key, label: item.label, path: item.path, split });
+      else missing.push(item.path);
+    }
+  } finally {
+    await cache.close();
+  }
+  if (entries.length === 0) throw new UsageError(`cache export: no features of ${file} in ${config.cache.dir}; run the experiment first`, 1);
+  await exportNpz(config.cache.dir, entries, opts.out);
+  return `${opts.out}: ${entries.length} tensors${missing.length ? ` (${missing.length} files not in the cache; run the experiment to compute them)` : ''}`;
+}

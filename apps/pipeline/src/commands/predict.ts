@@ -1,0 +1,146 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_AUDIO_EXTENSIONS, loadAudio } from '@earshot/dataset-io';
+import { loadModel, type Preprocess } from '@earshot/model-cnn';
+import { initBackend } from '@earshot/tf-runtime';
+import type { DecodeOptions, FeatureOptions } from '../config/options.js';
+import { createFeaturePipeline } from '../features/extract.js';
+import { runFiles } from '../run-dir.js';
+import { topLabels } from '../stages/evaluate.js';
+import { UsageError, errorReason } from '../errors.js';
+
+export interface WindowScores {
+  /** Seconds into the clip. */
+  start: number;
+  end: number;
+  scores: Record<string, number>;
+}
+
+export interface FilePrediction {
+  path: string;
+  top: { label: string; p: number }[];
+  /** Per-window probabilities; the file's scores are their mean. */
+  windows: WindowScores[];
+  error?: string;
+}
+
+/** The training feature parameters, back from preprocess.json. */
+export function preprocessOptions(p: Preprocess): { decode: DecodeOptions; features: FeatureOptions } {
+  const f = p.features;
+  const dbKind = (p.extra?.dbKind as FeatureOptions['db']['kind'] | undefined) ?? (f.db ? 'power' : 'none');
+  const length = p.audio.duration === null ? (p.inputShape[1] - 1) * f.hopLength : Math.round(p.audio.duration * p.audio.sr);
+  return {
+    // Inference never crops at random: a clip's window is cut from its start, as sliding windows continue.
+    decode: { sr: p.audio.sr, length, pad: p.audio.pad, crop: p.audio.crop === 'random' ? 'center' : p.audio.crop },
+    features: {
+      sr: p.audio.sr,
+      nFft: f.nFft,
+      hopLength: f.hopLength,
+      winLength: f.winLength,
+      nMels: f.nMels,
+      fmin: f.fmin,
+      fmax: f.fmax,
+      htk: f.htk,
+      power: f.power,
+      db: { kind: dbKind, ref: f.db?.ref ?? 'max', amin: f.db?.amin ?? 1e-10, topDb: f.db?.topDb ?? null },
+    },
+  };
+}
+
+/** Start samples of windows of `length` covering `n` samples, half-overlapping; the last ends at the clip's end. */
+export function windowStarts(n: number, length: number): number[] {
+  if (n <= length) return [0];
+  const hop = Math.max(1, Math.floor(length / 2));
+  const starts: number[] = [];
+  for (let s = 0; s + length <= n; s += hop) starts.push(s);
+  if (starts[starts.length - 1]! + length < n) starts.push(n - length);
+  return starts;
+}
+
+async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+  const audio = new Set<string>(DEFAULT_AUDIO_EXTENSIONS);
+  const files: string[] = [];
+  const walk = async (path: string, explicit: boolean): Promise<void> => {
+    let s;
+    try {
+      s = await stat(path);
+    } catch {
+      throw new UsageError(`predict: ${path}: no such file or folder`);
+    }
+    if (s.isDirectory()) {
+      const entries = (await readdir(path)).sort();
+      for (const name of entries) await walk(join(path, name), false);
+    } else if (explicit || audio.has(extname(path).toLowerCase())) {
+      files.push(path);
+    }
+  };
+  for (const input of inputs) await walk(input, true);
+  return files;
+}
+
+/** Classifies files with a run's model, computing exactly its training features (preprocess.json). */
+export async function predictFiles(runDir: string, inputs: readonly string[], topK: number): Promise<{ labels: string[]; predictions: FilePrediction[] }> {
+  await initBackend({ backend: 'auto' });
+  const { model, preprocess } = await loadModel(join(runDir, runFiles.model)).catch((err: Error) => {
+    throw new UsageError(`predict: ${runDir} is not a run directory with a trained model (${err.message})`);
+  });
+  const { decode, features } = preprocessOptions(preprocess);
+  const pipeline = createFeaturePipeline(decode, features);
+  const labels = preprocess.labels;
+  const norm = preprocess.normalization;
+  const [rows, cols] = preprocess.inputShape;
+  const files = await expandInputs(inputs);
+  const predictions: FilePrediction[] = [];
+  for (const path of files) {
+    try {
+      const bytes = await readFile(path);
+      const { y } = await loadAudio(bytes, { sr: decode.sr });
+      const length = decode.length!;
+      const starts = windowStarts(y.length, length);
+      const batch = new Float32Array(starts.length * rows * cols);
+      for (const [w, start] of starts.entries()) {
+        // A clip no longer than the training duration is padded exactly as in training.
+        const clip = y.length <= length ? await pipeline.waveform(bytes) : y.subarray(start, start + length);
+        const { data, shape } = pipeline.fromWaveform(clip);
+        if (shape[0] !== rows || shape[1] !== cols) throw new Error(`features ${shape.join('×')} do not match the model input ${rows}×${cols}`);
+        if (norm.kind === 'standardize') {
+          for (let i = 0; i < data.length; i++) {
+            const band = norm.scope === 'global' ? 0 : Math.floor(i / cols);
+            data[i] = (data[i]! - norm.mean[band]!) / norm.std[band]!;
+          }
+        }
+        batch.set(data, w * rows * cols);
+      }
+      const probs = tf.tidy(() => (model.predict(tf.tensor4d(batch, [starts.length, rows, cols, 1])) as tf.Tensor).dataSync() as Float32Array);
+      const n = labels.length;
+      const mean = new Float64Array(n);
+      const windows = starts.map((start, w) => {
+        const row = probs.subarray(w * n, (w + 1) * n);
+        row.forEach((p, c) => (mean[c] += p / starts.length));
+        return {
+          start: start / decode.sr,
+          end: Math.min(start + length, Math.max(y.length, length)) / decode.sr,
+          scores: Object.fromEntries(labels.map((l, c) => [l, row[c]!])),
+        };
+      });
+      predictions.push({ path, top: topLabels(mean, labels, Math.min(topK, n)), windows });
+    } catch (err) {
+      predictions.push({ path, top: [], windows: [], error: errorReason(err) });
+    }
+  }
+  model.dispose();
+  return { labels, predictions };
+}
+
+export async function predictCommand(runDir: string, inputs: string[], opts: { topK: number; json?: boolean }): Promise<void> {
+  const { labels, predictions } = await predictFiles(runDir, inputs, opts.topK);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ run: runDir, labels, predictions }, null, 2)}\n`);
+    return;
+  }
+  for (const p of predictions) {
+    if (p.error) console.log(`${p.path}: error: ${p.error}`);
+    else console.log(`${p.path}: ${p.top.map((t) => `${t.label} ${(t.p * 100).toFixed(1)}%`).join(', ')}${p.windows.length > 1 ? ` (${p.windows.length} windows)` : ''}`);
+  }
+}

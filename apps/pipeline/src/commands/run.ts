@@ -1,0 +1,11 @@
+import { loadExperiment } from '../config/index.js';
+import { createLogger } from '../log.js';
+import { runExperiment } from '../stages/run.js';
+
+/** `earshot <experiment.yaml> [--set k=v …] [--resume <run-dir>]`: the last stdout line is the run directory. */
+export async function runCommand(file: string, opts: { set: string[]; resume?: string; quiet?: boolean }): Promise<void> {
+  const config = await loadExperiment(file, opts.set);
+  const log = createLogger({ quiet: opts.quiet });
+  const runDir = await runExperiment(config, { log, ...(opts.resume && { resume: opts.resume }) });
+  process.stdout.write(`${runDir}\n`);
+}

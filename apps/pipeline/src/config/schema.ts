@@ -1,0 +1,211 @@
+import { z } from 'zod';
+
+/**
+ * The experiment file, as users write it: YAML with librosa's snake_case names.
+ * Every object is strict so a typo (`train.epoch`) is an error, never silently ignored.
+ * Defaults are the seed recipe (librosa.load sr=22050 → melspectrogram n_mels=128 →
+ * power_to_db ref=max → seed CNN, Adam 1e-3, 10 epochs, batch 32, random 80/20 split).
+ */
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().min(0).lt(1);
+
+const labelSource = z.discriminatedUnion('source', [
+  z.strictObject({ source: z.literal('folder') }).describe('one sub-folder per class'),
+  z
+    .strictObject({
+      source: z.literal('filename'),
+      pattern: z.string().min(1).describe('regex on the file name with named groups: label, optional group and index'),
+    })
+    .describe('labels parsed from file names'),
+  z
+    .strictObject({
+      source: z.literal('csv'),
+      file: z.string().min(1).describe('manifest path, relative to dataset.root'),
+      path_column: z.string().default('path'),
+      label_column: z.string().default('label'),
+      fold_column: z.string().optional(),
+      group_column: z.string().optional(),
+      audio_dir: z.string().optional().describe('folder the paths are relative to, relative to dataset.root'),
+    })
+    .describe('a CSV manifest'),
+]);
+
+const dataset = z
+  .strictObject({
+    root: z.string().min(1).optional().describe('dataset folder; relative paths resolve against the working directory'),
+    preset: z.enum(['fsdd', 'esc50', 'demo']).optional().describe('known layout, labels and official split'),
+    labels: labelSource.optional().describe('label source; default folder (or the preset\'s)'),
+    url: z.string().url().optional().describe('archive to download when the preset data is missing'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
+    extensions: z.array(z.string()).optional().describe('file extensions to scan; default all audio types'),
+    on_error: z.enum(['skip', 'fail']).default('skip').describe('skip: report bad files and go on; fail: stop before training'),
+    demo: z
+      .strictObject({
+        seed: z.number().int().default(0),
+        per_class: positiveInt.default(60),
+        seconds: z.number().positive().default(2),
+      })
+      .prefault({})
+      .describe('synthesis options for preset demo'),
+  })
+  .superRefine((d, ctx) => {
+    if (d.root === undefined && d.preset !== 'demo') {
+      ctx.addIssue({ code: 'custom', path: ['root'], message: 'required (unless dataset.preset is demo)' });
+    }
+  });
+
+const splitRule = z
+  .union([
+    z.strictObject({
+      field: z.enum(['index', 'fold']),
+      op: z.enum(['<', '<=', '>', '>=', '==', '!=']),
+      value: z.number(),
+    }),
+    z.strictObject({
+      field: z.enum(['index', 'fold', 'group', 'label']),
+      op: z.literal('in'),
+      value: z.array(z.union([z.number(), z.string()])).min(1),
+    }),
+  ])
+  .describe("items matching the rule go to test, e.g. FSDD: {field: index, op: '<', value: 5}");
+
+const splitShared = {
+  validation: fraction.default(0).describe('fraction of train carved out as validation'),
+};
+
+const split = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('random'), test: fraction.default(0.2), ...splitShared }),
+  z.strictObject({ kind: z.literal('stratified'), test: fraction.default(0.2), ...splitShared }),
+  z.strictObject({ kind: z.literal('group'), test: fraction.default(0.2), ...splitShared }),
+  z.strictObject({
+    kind: z.literal('folds'),
+    k: positiveInt.optional().describe('number of folds; default the dataset\'s fold column, else 5 seeded stratified folds'),
+    only: z.array(positiveInt).optional().describe('run only these folds (1-based)'),
+    ...splitShared,
+  }),
+  z.strictObject({
+    kind: z.literal('rule'),
+    test: splitRule,
+    ...splitShared,
+  }),
+  z.strictObject({ kind: z.literal('official'), ...splitShared }).describe("the preset's official split"),
+]);
+
+const audio = z.strictObject({
+  sr: positiveInt.default(22050).describe('target sample rate (librosa.load sr)'),
+  duration: z.number().positive().nullable().default(null).describe('seconds; pad/crop every clip to it (null: clips must match)'),
+  pad: z.enum(['zeros', 'wrap', 'reflect']).default('zeros'),
+  crop: z.enum(['start', 'center', 'random']).default('start').describe('random crops training clips only, seeded'),
+});
+
+const db = z.strictObject({
+  kind: z.enum(['power', 'amplitude', 'none']).default('power').describe('power_to_db, amplitude_to_db, or raw'),
+  ref: z.union([z.literal('max'), z.number().positive()]).default('max'),
+  amin: z.number().positive().optional().describe('default 1e-10 (power) / 1e-5 (amplitude)'),
+  top_db: z.number().positive().nullable().default(80),
+});
+
+const features = z.strictObject({
+  n_fft: positiveInt.default(2048),
+  hop_length: positiveInt.default(512),
+  win_length: positiveInt.nullable().default(null).describe('null: n_fft'),
+  n_mels: positiveInt.default(128),
+  fmin: z.number().min(0).default(0),
+  fmax: z.number().positive().nullable().default(null).describe('null: sr/2'),
+  htk: z.boolean().default(false),
+  power: z.number().positive().default(2),
+  db: db.prefault({}),
+  normalize: z.enum(['none', 'standardize']).default('none').describe('standardise with the train split mean/std'),
+});
+
+const model = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('seed-cnn') }),
+  z.strictObject({
+    name: z.literal('cnn'),
+    channels: z.array(positiveInt).min(1).default([32, 64, 128, 256]).describe('output channels of each conv block'),
+    kernel_size: positiveInt.default(3),
+    convs_per_block: positiveInt.default(2).describe('conv → [batch norm] → ReLU, repeated'),
+    batch_norm: z.boolean().default(true),
+    pool: z.enum(['max', 'avg']).default('max'),
+    pool_size: positiveInt.default(2),
+    block_dropout: z.number().min(0).lt(1).default(0.1),
+    head: z.enum(['gap', 'gap+gmp']).default('gap').describe('global average (and max) pooling over frequency and time'),
+    dense_units: z.number().int().min(0).default(0).describe('fc layer before the classifier; 0 for none'),
+    dropout: z.number().min(0).lt(1).default(0.3).describe('dropout before the classifier'),
+  }),
+]);
+
+const schedule = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('constant') }),
+  z.strictObject({ kind: z.literal('step'), step_size: positiveInt, gamma: z.number().positive().default(0.1) }),
+  z.strictObject({ kind: z.literal('cosine'), min_lr: z.number().min(0).default(0) }),
+  z.strictObject({
+    kind: z.literal('plateau'),
+    factor: z.number().positive().lt(1).default(0.5),
+    patience: positiveInt.default(3),
+    min_lr: z.number().min(0).default(0),
+  }),
+]);
+
+const augment = z.strictObject({
+  spec_augment: z
+    .strictObject({
+      time_masks: z.number().int().min(0).default(2),
+      time_mask_width: z.number().int().min(0).default(8),
+      freq_masks: z.number().int().min(0).default(2),
+      freq_mask_width: z.number().int().min(0).default(8),
+    })
+    .optional(),
+  mixup: z.number().min(0).default(0).describe('mixup alpha; 0 disables'),
+  time_shift: z.number().min(0).max(1).default(0).describe('max random circular shift, as a fraction of the frames'),
+});
+
+const train = z.strictObject({
+  epochs: positiveInt.default(10),
+  batch_size: positiveInt.default(32),
+  lr: z.number().positive().default(1e-3),
+  schedule: schedule.prefault({ kind: 'constant' }),
+  early_stopping: z
+    .strictObject({
+      monitor: z.enum(['val_loss', 'val_accuracy']).default('val_loss'),
+      patience: positiveInt.default(5),
+      min_delta: z.number().min(0).default(0),
+    })
+    .nullable()
+    .default(null)
+    .describe('needs split.validation > 0; restores the best weights'),
+  class_weights: z.union([z.literal('none'), z.literal('auto'), z.array(z.number().positive())]).default('none'),
+  augment: augment.nullable().default(null),
+  in_memory: z.boolean().nullable().default(null).describe('hold features in RAM; null: when they fit'),
+});
+
+const runtime = z.strictObject({
+  backend: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),
+  workers: positiveInt.nullable().default(null).describe('feature workers; null: one per core'),
+});
+
+export const experimentSchema = z.strictObject({
+  name: z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash and underscore only').default('experiment'),
+  seed: z.number().int().min(0).default(0),
+  dataset: dataset,
+  split: split.prefault({ kind: 'random' }),
+  audio: audio.prefault({}),
+  features: features.prefault({}),
+  model: model.prefault({ name: 'seed-cnn' }),
+  train: train.prefault({}),
+  runtime: runtime.prefault({}),
+  cache: z.strictObject({ dir: z.string().default('.cache/earshot') }).prefault({}),
+  output: z.strictObject({ dir: z.string().default('runs') }).prefault({}),
+  report: z
+    .strictObject({
+      top_k: positiveInt.default(3),
+      max_misclassified: z.number().int().min(0).default(50),
+    })
+    .prefault({}),
+});
+
+/** The experiment after validation and defaults (snake_case, as in the YAML). */
+export type ExperimentConfig = z.output<typeof experimentSchema>;
+/** What a user may write. */
+export type ExperimentInput = z.input<typeof experimentSchema>;

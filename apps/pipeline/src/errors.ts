@@ -1,0 +1,22 @@
+/** Exit codes: 0 ok, 1 the run failed (bad data with on_error: fail, runtime error), 2 bad input (config/CLI). */
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** An error the user caused and can fix: printed without a stack, with its exit code. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = EXIT_USAGE,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** dataset-io's AudioInputError carries a bare reason; other errors their message. */
+export function errorReason(err: unknown): string {
+  const e = err as { reason?: unknown; message?: unknown };
+  if (typeof e?.reason === 'string' && e.reason) return e.reason;
+  if (typeof e?.message === 'string' && e.message) return e.message;
+  return String(err);
+}

@@ -1,0 +1,49 @@
+import cliProgress from 'cli-progress';
+
+/**
+ * Run output. Progress lines go to stdout; bars (TTY only) draw on stderr so stdout stays a clean
+ * log whose last line is the run directory.
+ */
+export interface Logger {
+  info(line: string): void;
+  warn(line: string): void;
+  /** A progress bar on a TTY; nothing otherwise (callers print plain summary lines). */
+  progress(label: string, total: number): Progress;
+}
+
+export interface Progress {
+  update(done: number, payload?: Record<string, string | number>): void;
+  stop(): void;
+}
+
+const silentProgress: Progress = { update() {}, stop() {} };
+
+export function createLogger(opts: { quiet?: boolean; tty?: boolean } = {}): Logger {
+  const tty = opts.tty ?? Boolean(process.stderr.isTTY);
+  return {
+    info: (line) => {
+      if (!opts.quiet) process.stdout.write(`${line}\n`);
+    },
+    warn: (line) => process.stderr.write(`${line}\n`),
+    progress(label, total) {
+      if (!tty || opts.quiet || total <= 0) return silentProgress;
+      const bar = new cliProgress.SingleBar(
+        {
+          format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} {status}`,
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { status: '' });
+      return {
+        update: (done, payload) =>
+          bar.update(done, {
+            status: payload ? Object.entries(payload).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : v}`).join(' ') : '',
+          }),
+        stop: () => bar.stop(),
+      };
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import type * as tf from '@tensorflow/tfjs';
+import { buildModel, countParams } from '@earshot/model-cnn';
+import { train as runTraining, type AugmentOptions as TrainerAugment, type ScheduleSpec } from '@earshot/trainer';
+import type { BatchSource, FeatureCache } from '../cache/index.js';
+import { cacheBatchSource } from '../cache/index.js';
+import type { AugmentOptions, ModelSpec, Schedule, TrainSettings } from '../config/options.js';
+import type { Logger } from '../log.js';
+
+/** One epoch as metrics.json records it (snake_case, as the YAML). */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss?: number;
+  val_accuracy?: number;
+  lr: number;
+  seconds: number;
+}
+
+/** Global standardisation `(x - mean) / std` with train-split statistics. */
+export interface Standardization {
+  mean: number;
+  std: number;
+}
+
+/** Mean and std over every value of the given cached tensors (float64 accumulation). */
+export function trainStatistics(cache: FeatureCache, keys: readonly string[]): Standardization {
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (const key of keys) {
+    const t = cache.get(key);
+    if (!t) throw new Error(`feature cache entry ${key} is missing or corrupt`);
+    for (let i = 0; i < t.data.length; i++) {
+      const v = t.data[i]!;
+      sum += v;
+      sumSq += v * v;
+    }
+    n += t.data.length;
+  }
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0));
+  return { mean, std: std > 1e-12 ? std : 1 };
+}
+
+/** A batch source that standardises what it reads. */
+export function standardized(source: BatchSource, s: Standardization | null): BatchSource {
+  if (!s) return source;
+  const scale = 1 / s.std;
+  const apply = (x: Float32Array) => {
+    for (let i = 0; i < x.length; i++) x[i] = (x[i]! - s.mean) * scale;
+    return x;
+  };
+  return {
+    size: source.size,
+    sampleShape: source.sampleShape,
+    labels: source.labels,
+    read(indices) {
+      const out = source.read(indices);
+      return out instanceof Float32Array ? apply(out) : out.then(apply);
+    },
+  };
+}
+
+export interface SourceSpec {
+  keys: string[];
+  labels: Int32Array;
+}
+
+export function makeSource(
+  cache: FeatureCache,
+  spec: SourceSpec,
+  shape: [number, number],
+  norm: Standardization | null,
+  inMemory: boolean | null,
+): BatchSource {
+  // Hold the split in RAM when it is small enough (≤ 1 GiB), else stream from the cache.
+  const bytes = spec.keys.length * shape[0] * shape[1] * 4;
+  const memory = inMemory ?? bytes <= 1 << 30;
+  return standardized(cacheBatchSource(cache, spec.keys, spec.labels, shape, { inMemory: memory }), norm);
+}
+
+export interface TrainStageOptions {
+  spec: ModelSpec;
+  settings: TrainSettings;
+  train: BatchSource;
+  validation?: BatchSource;
+  nClasses: number;
+  shape: [number, number];
+  seed: number;
+  checkpointDir: string;
+  resume: boolean;
+  log: Logger;
+  /** Hash of the config and data: `--resume` refuses a checkpoint written for another. */
+  fingerprint: string;
+  /** Printed before each epoch line, e.g. "fold 2: ". */
+  prefix?: string;
+}
+
+export interface TrainStageResult {
+  model: tf.LayersModel;
+  params: number;
+  epochs: EpochRecord[];
+}
+
+const fmt = (v: number) => v.toFixed(4);
+
+/** Builds the model, trains it, and prints each epoch as the seed does (plus accuracy and validation). */
+export async function trainStage(opts: TrainStageOptions): Promise<TrainStageResult> {
+  const { settings, log } = opts;
+  const model = buildModel(opts.spec, { inputShape: opts.shape, nClasses: opts.nClasses, seed: opts.seed });
+  const params = countParams(model);
+  log.info(`${opts.prefix ?? ''}model: ${opts.spec.name}, ${params.toLocaleString('en-US')} parameters`);
+  const epochs: EpochRecord[] = [];
+  const batches = Math.ceil(opts.train.size / settings.batchSize);
+  let bar = log.progress(`epoch 1/${settings.epochs}`, batches);
+  const result = await runTraining({
+    model,
+    train: opts.train,
+    ...(opts.validation && { validation: opts.validation }),
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    lr: settings.lr,
+    schedule: trainerSchedule(settings.schedule, Boolean(opts.validation)),
+    seed: opts.seed,
+    classWeights: settings.classWeights === 'none' ? null : settings.classWeights,
+    ...(settings.augment && { augment: trainerAugment(settings.augment, opts.shape) }),
+    ...(settings.earlyStopping && { earlyStopping: { ...settings.earlyStopping, restoreBest: true } }),
+    checkpointDir: opts.checkpointDir,
+    resume: opts.resume,
+    fingerprint: opts.fingerprint,
+    onBatchEnd: (b) => bar.update(b.batch, { loss: b.meanLoss, acc: b.accuracy }),
+    onEpochEnd: (e) => {
+      bar.stop();
+      const record: EpochRecord = { epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, lr: e.lr, seconds: e.seconds };
+      if (e.valLoss !== undefined) record.val_loss = e.valLoss;
+      if (e.valAccuracy !== undefined) record.val_accuracy = e.valAccuracy;
+      epochs.push(record);
+      const val = e.valLoss !== undefined ? `, val_loss: ${fmt(e.valLoss)}, val_accuracy: ${fmt(e.valAccuracy ?? NaN)}` : '';
+      log.info(
+        `${opts.prefix ?? ''}Epoch ${e.epoch}/${settings.epochs}, Loss: ${fmt(e.loss)}, accuracy: ${fmt(e.accuracy)}${val} (${e.seconds.toFixed(1)} s)`,
+      );
+      if (e.epoch < settings.epochs) bar = log.progress(`epoch ${e.epoch + 1}/${settings.epochs}`, batches);
+    },
+  });
+  if (result.resumedFromEpoch > 0) log.info(`${opts.prefix ?? ''}resumed after epoch ${result.resumedFromEpoch}`);
+  if (result.stoppedEarly) log.info(`${opts.prefix ?? ''}early stopping: kept the weights of epoch ${result.bestEpoch}`);
+  bar.stop();
+  return { model, params, epochs };
+}
+
+function trainerSchedule(s: Schedule, hasValidation: boolean): ScheduleSpec {
+  if (s.kind === 'plateau') return { ...s, monitor: hasValidation ? 'val_loss' : 'loss' };
+  return s;
+}
+
+/** The YAML's augmentation (fractions of the frame count) as the trainer's options (frames). */
+function trainerAugment(a: AugmentOptions, shape: [number, number]): TrainerAugment {
+  const out: TrainerAugment = {};
+  if (a.timeShift > 0) out.timeShift = { maxFrames: Math.max(1, Math.round(a.timeShift * shape[1])) };
+  if (a.specAugment) {
+    const s = a.specAugment;
+    if (s.freqMasks > 0) out.freqMask = { count: s.freqMasks, maxWidth: s.freqMaskWidth, value: 'mean' };
+    if (s.timeMasks > 0) out.timeMask = { count: s.timeMasks, maxWidth: s.timeMaskWidth, value: 'mean' };
+  }
+  if (a.mixup > 0) out.mixup = { alpha: a.mixup };
+  return out;
+}

@@ -1,0 +1,45 @@
+// Child process for the crash and two-process tests.
+// argv: <cache module entry> <cache dir> <mode: crash|range> [from] [to]
+// crash: write entries 0,1,2,… forever (batches of 8 without awaiting each put), printing the
+//        highest committed index after each commit; the parent kills it with SIGKILL.
+// range: write entries from..to-1 (skipping ones already present, as the features stage does),
+//        then print a JSON summary and exit.
+const [entry, dir, mode, fromText, toText] = process.argv.slice(2);
+const { FeatureCache } = await import(entry);
+
+function syntheticTensor(i, shape = [16, 8]) {
+  const data = new Float32Array(shape[0] * shape[1]);
+  let state = (i * 2654435761 + 1) >>> 0;
+  for (let j = 0; j < data.length; j++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    data[j] = (state / 2 ** 32) * 160 - 80;
+  }
+  return { data, shape: [...shape] };
+}
+const key = (i) => `entry-${String(i).padStart(6, '0')}`;
+
+const cache = FeatureCache.open(dir);
+if (mode === 'crash') {
+  for (let i = 0; ; i += 8) {
+    const batch = [];
+    for (let j = i; j < i + 8; j++) batch.push(cache.put(key(j), syntheticTensor(j)));
+    await Promise.all(batch);
+    process.stdout.write(`${i + 7}\n`);
+  }
+} else {
+  let written = 0;
+  let skipped = 0;
+  const pending = [];
+  for (let i = Number(fromText); i < Number(toText); i++) {
+    if (cache.has(key(i))) {
+      skipped++;
+      continue;
+    }
+    written++;
+    pending.push(cache.put(key(i), syntheticTensor(i)));
+    if (pending.length >= 16) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
+  await cache.close();
+  process.stdout.write(JSON.stringify({ written, skipped }) + '\n');
+}

@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeatureCache } from '../src/cache/index.js';
+import { buildCacheModuleForChildren, syntheticKey, syntheticTensor, tempDir } from './cache.helpers.js';
+
+const childScript = fileURLToPath(new URL('./cache.child.mjs', import.meta.url));
+let built: ReturnType<typeof buildCacheModuleForChildren>;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  built = buildCacheModuleForChildren();
+});
+afterAll(() => {
+  built.cleanup();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function runChild(dir: string, args: string[]) {
+  return spawn(process.execPath, [childScript, built.entry, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function finish(child: ReturnType<typeof runChild>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`child exited ${code}: ${stderr}`))));
+  });
+}
+
+/** Every entry in the cache must verify and hold exactly what the writers wrote for its key. */
+function checkAllEntries(cache: FeatureCache): number {
+  let checked = 0;
+  for (const [key] of cache.accessRecords()) {
+    const index = Number(key.slice('entry-'.length));
+    const tensor = cache.get(key);
+    expect(tensor, `entry ${key} fails verification`).toBeDefined();
+    expect(tensor!.data).toEqual(syntheticTensor(index).data);
+    checked++;
+  }
+  expect(cache.counters.corrupt).toBe(0);
+  return checked;
+}
+
+describe('feature cache across processes', () => {
+  it('survives kill -9 mid-write: committed entries verify, the rerun reuses them', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const child = runChild(dir, ['crash']);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    // Kill it after a few hundred committed entries, at an arbitrary point of its write loop.
+    const lastCommitted = await new Promise<number>((resolve, reject) => {
+      let last = -1;
+      child.stdout!.on('data', (chunk: Buffer) => {
+        const lines = chunk.toString().trim().split('\n');
+        last = Number(lines[lines.length - 1]);
+        if (last >= 400) {
+          child.kill('SIGKILL');
+          resolve(last);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        if (signal !== 'SIGKILL') reject(new Error(`writer exited early (${code}): ${stderr}`));
+      });
+    });
+    await exited;
+
+    const cache = FeatureCache.open(dir);
+    const checked = checkAllEntries(cache);
+    expect(checked).toBeGreaterThanOrEqual(lastCommitted + 1); // nothing reported committed is lost
+    for (let i = 0; i <= lastCommitted; i++) expect(cache.has(syntheticKey(i))).toBe(true);
+    await cache.close();
+
+    // The rerun finds the committed entries and writes only the rest.
+    const rerun = JSON.parse(await finish(runChild(dir, ['range', '0', String(checked + 50)])));
+    expect(rerun).toEqual({ written: 50, skipped: checked });
+  });
+
+  it('two processes writing overlapping keys at once both succeed, nothing corrupt', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const [a, b] = await Promise.all([
+      finish(runChild(dir, ['range', '0', '600'])),
+      finish(runChild(dir, ['range', '300', '900'])),
+    ]);
+    const summaries = [JSON.parse(a), JSON.parse(b)] as { written: number; skipped: number }[];
+    console.log('two writers:', summaries);
+    expect(summaries[0]!.written + summaries[0]!.skipped).toBe(600);
+    expect(summaries[1]!.written + summaries[1]!.skipped).toBe(600);
+    const cache = FeatureCache.open(dir);
+    expect(cache.count()).toBe(900);
+    expect(checkAllEntries(cache)).toBe(900);
+    await cache.close();
+  });
+});

@@ -1,0 +1,159 @@
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli.js';
+import {
+  ConfigError,
+  applyOverrides,
+  decodeOptions,
+  experimentJsonSchemaText,
+  featureOptions,
+  loadExperiment,
+  modelSpec,
+  parseExperiment,
+  trainSettings,
+} from '../src/config/index.js';
+
+const repo = new URL('../../../', import.meta.url);
+
+async function yamlFile(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'earshot-config-'));
+  const file = join(dir, 'exp.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('experiment defaults', () => {
+  it('are the seed recipe', () => {
+    const c = parseExperiment({ dataset: { root: 'data' } });
+    expect(c.audio).toEqual({ sr: 22050, duration: null, pad: 'zeros', crop: 'start' });
+    expect(featureOptions(c)).toEqual({
+      sr: 22050, nFft: 2048, hopLength: 512, winLength: 2048, nMels: 128, fmin: 0, fmax: 11025, htk: false, power: 2,
+      db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
+    });
+    expect(c.features.normalize).toBe('none');
+    expect(modelSpec(c)).toEqual({ name: 'seed-cnn' });
+    expect(trainSettings(c)).toMatchObject({ epochs: 10, batchSize: 32, lr: 1e-3, schedule: { kind: 'constant' }, earlyStopping: null });
+    expect(c.split).toEqual({ kind: 'random', test: 0.2, validation: 0 });
+    expect(c.runtime.backend).toBe('auto');
+    expect(c.dataset.on_error).toBe('skip');
+    expect(c.cache.dir).toBe('.cache/earshot');
+    expect(c.output.dir).toBe('runs');
+  });
+
+  it('maps snake_case to the packages’ camelCase options', () => {
+    const c = parseExperiment({
+      dataset: { root: 'd' },
+      audio: { sr: 16000, duration: 1.5 },
+      features: { n_fft: 1024, hop_length: 256, win_length: 512, fmax: 7000, db: { kind: 'amplitude', top_db: null } },
+      model: { name: 'cnn', channels: [8, 16], dense_units: 32 },
+    });
+    expect(decodeOptions(c)).toEqual({ sr: 16000, length: 24000, pad: 'zeros', crop: 'start' });
+    expect(featureOptions(c)).toMatchObject({ nFft: 1024, hopLength: 256, winLength: 512, fmax: 7000, db: { kind: 'amplitude', amin: 1e-5, topDb: null } });
+    expect(modelSpec(c)).toMatchObject({ name: 'cnn', channels: [8, 16], denseUnits: 32, kernelSize: 3 });
+  });
+});
+
+describe('validation', () => {
+  it('rejects an unknown key with its path', () => {
+    expect(problemsOf(() => parseExperiment({ dataset: { root: 'd' }, train: { epoch: 3 } }))).toEqual(['train.epoch: unknown key']);
+  });
+
+  it('names each bad value by key path', () => {
+    const problems = problemsOf(() =>
+      parseExperiment({ dataset: { root: 'd', on_error: 'ignore' }, audio: { sr: -1 }, runtime: { backend: 'gpu' } }),
+    );
+    expect(problems.some((p) => p.startsWith('dataset.on_error:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('audio.sr:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('runtime.backend:'))).toBe(true);
+  });
+
+  it('requires dataset.root unless the preset is demo', () => {
+    expect(problemsOf(() => parseExperiment({}))).toContain('dataset: Invalid input: expected object, received undefined');
+    expect(problemsOf(() => parseExperiment({ dataset: {} }))[0]).toMatch(/^dataset\.root: required/);
+    expect(parseExperiment({ dataset: { preset: 'demo' } }).dataset.preset).toBe('demo');
+  });
+});
+
+describe('--set', () => {
+  it('overrides any key, parsing the value as YAML', () => {
+    const raw = applyOverrides({ train: { epochs: 10 } }, ['train.epochs=3', 'features.fmax=null', 'model.channels=[8, 16]', 'name=x']);
+    expect(raw).toEqual({ train: { epochs: 3 }, features: { fmax: null }, model: { channels: [8, 16] }, name: 'x' });
+  });
+
+  it('rejects a malformed override', () => {
+    expect(() => applyOverrides({}, ['train.epochs'])).toThrow(/expected key\.path=value/);
+    expect(() => applyOverrides({ name: 'x' }, ['name.first=3'])).toThrow(/name is not a mapping/);
+  });
+
+  it('applies to a loaded file and is validated like the file', async () => {
+    const file = await yamlFile('dataset: { root: d }\ntrain: { epochs: 10 }\n');
+    expect((await loadExperiment(file, ['train.epochs=2'])).train.epochs).toBe(2);
+    await expect(loadExperiment(file, ['train.epochs=zero'])).rejects.toThrow(/train\.epochs: Invalid input: expected number/);
+  });
+});
+
+describe('the CLI on a bad config', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    });
+    const code = await main(args);
+    return { code, stderr };
+  }
+
+  it('exits 2 naming train.epoch for the typo', async () => {
+    const file = await yamlFile('name: typo\ndataset: { root: d }\ntrain:\n  epoch: 3\n');
+    const { code, stderr } = await run([file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('train.epoch: unknown key');
+  });
+
+  it('exits 2 on invalid YAML, a missing file, and a bad --set', async () => {
+    expect((await run([await yamlFile('train: [unclosed\n')])).code).toBe(2);
+    expect((await run(['/nonexistent/exp.yaml'])).stderr).toContain('cannot read');
+    const file = await yamlFile('dataset: { root: d }\n');
+    const bad = await run([file, '--set', 'runtime.backend=gpu']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('runtime.backend');
+  });
+
+  it('exits 2 on a bad CLI option', async () => {
+    expect((await run(['mel', 'x.wav', '--out', 'x.npy', '--n-mels', 'lots'])).code).toBe(2);
+    expect((await run(['mel', 'x.wav', '--out', 'x.npy', '--db', 'loud'])).code).toBe(2);
+    expect((await run(['frobnicate-this-file-does-not-exist.yaml'])).code).toBe(2);
+  });
+});
+
+describe('JSON Schema and experiments', () => {
+  it('the committed schema is generated from the zod schema', async () => {
+    const committed = await readFile(new URL('schema/experiment.schema.json', repo), 'utf8');
+    expect(committed, 'run `pnpm --filter @earshot/pipeline schema`').toBe(experimentJsonSchemaText());
+  });
+
+  it('every experiment points to the schema and validates', async () => {
+    const dir = new URL('experiments/', repo);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml'));
+    expect(files).toEqual(expect.arrayContaining(['demo.yaml', 'fsdd.yaml', 'esc50.yaml']));
+    for (const f of files) {
+      const text = await readFile(new URL(f, dir), 'utf8');
+      expect(text.split('\n')[0], f).toBe('# yaml-language-server: $schema=../schema/experiment.schema.json');
+      await expect(loadExperiment(new URL(f, dir).pathname), f).resolves.toBeDefined();
+    }
+  });
+});

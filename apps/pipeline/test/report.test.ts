@@ -1,0 +1,120 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confusionMatrixChart, parseRunMetrics, renderSvg, trainingCurveChart, writeReport } from '../src/report/index.js';
+import { fixtureMetrics, writeFixtureRun } from './report-fixture.js';
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'earshot-report-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const svgs = (html: string) => html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+
+/** Every attribute or CSS reference that would make a browser fetch something remote. */
+function remoteLoads(html: string): string[] {
+  const attributes = [...html.matchAll(/\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?\s*((?:https?:)?\/\/[^"'\s>]*)/gi)].map((m) => m[0]);
+  const css = [...html.matchAll(/url\(\s*["']?\s*((?:https?:)?\/\/[^)]*)\)|@import/gi)].map((m) => m[0]);
+  return [...attributes, ...css];
+}
+
+describe('remoteLoads (the checker itself)', () => {
+  it('catches remote scripts, stylesheets, images and CSS urls', () => {
+    expect(remoteLoads('<script src="https://cdn.example/vega.js"></script>')).toHaveLength(1);
+    expect(remoteLoads("<link href='//fonts.example/css'>")).toHaveLength(1);
+    expect(remoteLoads('<style>body{background:url(http://x/y.png)}</style>')).toHaveLength(1);
+    expect(remoteLoads('<svg xmlns="http://www.w3.org/2000/svg"></svg>')).toHaveLength(0); // a namespace, not a load
+  });
+});
+
+describe('writeReport', () => {
+  it('writes a self-contained report.html with every section', async () => {
+    const dir = await writeFixtureRun(join(scratch, 'single'), fixtureMetrics());
+    const file = await writeReport(dir);
+    expect(file).toBe(join(dir, 'report.html'));
+    const html = await readFile(file, 'utf8');
+
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(remoteLoads(html)).toEqual([]);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe/i);
+
+    // Three vega-rendered plots: confusion matrix, loss, accuracy.
+    const plots = svgs(html);
+    expect(plots).toHaveLength(3);
+    for (const svg of plots) expect(svg).toMatch(/class="marks"/); // vega's SVG renderer output
+    const [confusion, loss, accuracy] = plots as [string, string, string];
+    expect(confusion).toMatch(/role-mark/);
+    for (const label of ['bird', 'car', 'rain']) expect(confusion).toContain(`>${label}<`);
+    expect(confusion).toContain('>15<'); // a count drawn in a cell
+    expect(loss).toContain('>validation<');
+    expect(loss).toContain('>train<');
+    expect(accuracy).toMatch(/>accuracy</);
+
+    // Per-class table, misclassified files with top-3, environment, timings and config.
+    expect(html).toMatch(/<th[^>]*>precision<\/th>/);
+    expect(html).toContain('rain/rain-012.wav');
+    expect(html).toContain('bird 61%');
+    expect(html).toContain('car/car-&lt;007&gt;&amp;.wav'); // escaped, not injected
+    expect(html).toContain('tfjs-node failed to load');
+    expect(html).toContain('4.22.0');
+    expect(html).toContain('1 min 0 s'); // train timing, 60.1 s
+    expect(html).toContain('1,234,567 parameters');
+    expect(html).toContain('bird/broken.wav');
+    expect(html).toMatch(/<pre>[\s\S]*n_mels: 128[\s\S]*<\/pre>/);
+    expect(html).not.toContain('Cross-validation');
+    expect((await readdir(dir)).filter((n) => n.includes('.tmp'))).toEqual([]);
+  });
+
+  it('adds the per-fold table, mean ± std and a fold chart with k-fold', async () => {
+    const dir = await writeFixtureRun(join(scratch, 'folds'), fixtureMetrics({ folds: true }), null);
+    const html = await readFile(await writeReport(dir), 'utf8');
+    expect(svgs(html)).toHaveLength(4);
+    expect(remoteLoads(html)).toEqual([]);
+    expect(html).toContain('Cross-validation: 3 folds');
+    expect(html).toMatch(/± \d+\.\d%/);
+    expect(html).toMatch(/<td>3<\/td>/); // the third fold's row
+    expect(html).toContain('loss (3 folds)');
+    expect(html).not.toContain('Resolved configuration'); // no config.resolved.yaml in this run
+  });
+
+  it('names the file and key when metrics.json is wrong', async () => {
+    const broken = fixtureMetrics() as { test: { confusion_matrix: number[][] } };
+    broken.test.confusion_matrix = [[1, 2], [3, 4]];
+    const dir = await writeFixtureRun(join(scratch, 'broken'), broken);
+    await expect(writeReport(dir)).rejects.toThrow(/metrics\.json: test\.confusion_matrix must be 3×3/);
+
+    const noLabels = { ...fixtureMetrics(), labels: 'bird' };
+    await expect(writeReport(await writeFixtureRun(join(scratch, 'nolabels'), noLabels))).rejects.toThrow(/metrics\.json: invalid metrics at labels/);
+    await expect(writeReport(join(scratch, 'missing'))).rejects.toThrow(/missing.*metrics\.json: cannot read/);
+  });
+});
+
+describe('charts', () => {
+  it('renders a vega-lite heatmap to SVG with one rect per cell', async () => {
+    const svg = await renderSvg(confusionMatrixChart(['a', 'b'], [[3, 1], [0, 4]]));
+    expect(svg.startsWith('<svg')).toBe(true);
+    const cells = [...svg.matchAll(/aria-label="predicted: (\w); true label: (\w); row share: (\d+)%"[^>]*aria-roledescription="rect mark"/g)];
+    expect(cells.map((m) => `${m[2]}→${m[1]} ${m[3]}%`)).toEqual(['a→a 75%', 'a→b 25%', 'b→a 0%', 'b→b 100%']);
+  });
+
+  it('namespaces internal ids so several inline SVGs do not collide', async () => {
+    const spec = confusionMatrixChart(['a', 'b'], [[3, 1], [0, 4]]);
+    const svg = await renderSvg(spec, 'cm');
+    const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0); // the colour legend's gradient
+    for (const id of ids) expect(id).toMatch(/^cm-/);
+    for (const [, ref] of svg.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(ref);
+  });
+
+  it('skips curves when there are no epochs and validation when it is absent', () => {
+    const metrics = parseRunMetrics({ labels: ['a'], epochs: [] });
+    expect(trainingCurveChart(metrics, 'loss')).toBeUndefined();
+    const trainOnly = parseRunMetrics({ labels: ['a'], epochs: [{ epoch: 1, loss: 1 }, { epoch: 2, loss: 0.5 }] });
+    const spec = trainingCurveChart(trainOnly, 'loss') as { data: { values: { split: string }[] } };
+    expect(spec.data.values.map((v) => v.split)).toEqual(['train', 'train']);
+  });
+});

@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeAudio, loadAudio, toMono } from '../src/index.js';
+import { encodeWav, sine, type WavEncoding } from './helpers.js';
+
+const SR = 16000;
+const left = sine(1600, SR, 440, 0.6);
+const right = sine(1600, SR, 1000, 0.3, 1);
+
+/** What libsndfile returns for a sample stored as integer `q` at `bits` (u8 is offset binary). */
+const expected: Record<WavEncoding, (x: number) => number> = {
+  // `+ 0` turns −0 from Math.round into +0: the reader yields 0 for a zero sample.
+  u8: (x) => Math.fround(Math.max(-128, Math.min(127, Math.round(x * 128))) / 128 + 0),
+  s16: (x) => Math.fround(Math.max(-32768, Math.min(32767, Math.round(x * 32768))) / 32768 + 0),
+  s24: (x) => Math.fround(Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608))) / 8388608 + 0),
+  s32: (x) => Math.fround(Math.max(-2147483648, Math.min(2147483647, Math.round(x * 2147483648))) / 2147483648 + 0),
+  f32: (x) => Math.fround(x),
+  f64: (x) => Math.fround(x),
+};
+
+describe('WAV: every PCM and float encoding, plain and WAVE_FORMAT_EXTENSIBLE, scaled like libsndfile', () => {
+  for (const encoding of ['u8', 's16', 's24', 's32', 'f32', 'f64'] as const) {
+    for (const extensible of [false, true]) {
+      it(`${encoding}${extensible ? ' extensible' : ''} stereo decodes exactly`, async () => {
+        const audio = await decodeAudio(encodeWav([left, right], SR, encoding, extensible), `${encoding}.wav`);
+        expect(audio.sampleRate).toBe(SR);
+        expect(audio.channels).toHaveLength(2);
+        expect(audio.channels[0]).toHaveLength(left.length);
+        for (const [c, src] of [left, right].entries()) {
+          for (let i = 0; i < src.length; i += 7) expect(audio.channels[c]![i]).toBe(expected[encoding](src[i]!));
+        }
+      });
+    }
+  }
+
+  it('full-scale negative int16 is exactly −1 and the largest positive is 32767/32768 (not 1)', async () => {
+    const audio = await decodeAudio(encodeWav([new Float32Array([-1, 32767 / 32768, 0])], SR, 's16'), 'edge.wav');
+    expect(Array.from(audio.channels[0]!)).toEqual([-1, 32767 / 32768, 0]);
+  });
+
+  it('downmixes 6 channels by their float32 mean, then resamples to 22050', async () => {
+    const chans = [0, 1, 2, 3, 4, 5].map((k) => sine(1600, SR, 200 + 100 * k, 0.1 + 0.05 * k));
+    const bytes = encodeWav(chans, SR, 'f32', true);
+    const native = await loadAudio(bytes, { sr: null });
+    expect(native.channels).toBe(6);
+    expect(native.sr).toBe(SR);
+    for (let i = 0; i < 1600; i += 13) {
+      let sum = chans[0]![i]!;
+      for (let c = 1; c < 6; c++) sum = Math.fround(sum + chans[c]![i]!);
+      expect(native.y[i]).toBe(Math.fround(sum / 6));
+    }
+    const resampled = await loadAudio(bytes);
+    expect(resampled.sr).toBe(22050);
+    expect(resampled.y.length).toBe(Math.ceil((1600 * 22050) / SR));
+  });
+
+  it('toMono of one channel returns it unchanged', () => {
+    expect(toMono([left])).toBe(left);
+  });
+});
+
+function has(cmd: string): boolean {
+  try {
+    execFileSync('which', [cmd], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Compressed formats come from sox/opusenc at test time (no binary fixtures in git). */
+describe.skipIf(!has('sox'))('compressed formats via audio-decode (fixtures made by sox/opusenc; skipped when sox is absent)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsio-formats-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const rate = 44100;
+  // Different channels: audio-decode folds identical MP3 channels into one.
+  const wavPath = join(dir, 'tone.wav');
+  writeFileSync(wavPath, encodeWav([sine(rate, rate, 440, 0.5), sine(rate, rate, 440, 0.5, 0.5)], rate, 's16'));
+
+  const cases: [string, string[], string][] = [
+    ['flac', ['sox', wavPath, join(dir, 'tone.flac')], 'tone.flac'],
+    ['mp3', ['sox', wavPath, '-C', '192', join(dir, 'tone.mp3')], 'tone.mp3'],
+    ['ogg vorbis', ['sox', wavPath, join(dir, 'tone.ogg')], 'tone.ogg'],
+    ['opus', ['opusenc', '--quiet', wavPath, join(dir, 'tone.opus')], 'tone.opus'],
+  ];
+  for (const [format, command, file] of cases) {
+    it.skipIf(!has(command[0]!))(`${format}: decodes a 1 s stereo 440 Hz tone`, async () => {
+      execFileSync(command[0]!, command.slice(1), { stdio: 'ignore' });
+      const { y, nativeSr, channels, frames } = await loadAudio(join(dir, file), { sr: null });
+      expect(channels).toBe(2);
+      expect([44100, 48000]).toContain(nativeSr); // opus always decodes at 48 kHz
+      // Lossy codecs add priming/padding: the length is within 0.1 s of 1 s.
+      expect(Math.abs(frames / nativeSr - 1)).toBeLessThan(0.1);
+      // Energy of a 0.5-amplitude sine is 0.125; lossy coding keeps it within a few percent.
+      const mid = y.subarray(Math.floor(nativeSr * 0.2), Math.floor(nativeSr * 0.8));
+      const energy = mid.reduce((s, v) => s + v * v, 0) / mid.length;
+      expect(energy).toBeGreaterThan(0.10);
+      expect(energy).toBeLessThan(0.13);
+      if (format === 'flac') {
+        const wav = await loadAudio(wavPath, { sr: null });
+        expect(Array.from(y.subarray(0, 2000))).toEqual(Array.from(wav.y.subarray(0, 2000)));
+      }
+    });
+  }
+});
+

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAudio } from '../src/index.js';
+import { GOLDEN_DIR, readNpyFloat32 } from './helpers.js';
+import { melDbReference } from './mel-reference.js';
+
+interface GoldenFile { wav: string; native_sr: number; native_frames: number; resampled: boolean; y_shape: number[] }
+const golden = existsSync(join(GOLDEN_DIR, 'golden.json'))
+  ? (JSON.parse(readFileSync(join(GOLDEN_DIR, 'golden.json'), 'utf8')) as { files: Record<string, GoldenFile> })
+  : null;
+const names = golden ? Object.keys(golden.files) : [];
+
+/** Waveform error vs librosa 0.11 (soxr_hq) and mel-dB error, per golden file. Measured: see README. */
+describe.skipIf(!golden)('loadAudio vs librosa.load(sr=22050, mono=True) golden output', () => {
+  it('covers both native-rate and resampled golden files', () => {
+    expect(names.filter((n) => golden!.files[n]!.resampled).length).toBeGreaterThanOrEqual(3);
+    expect(names.filter((n) => !golden!.files[n]!.resampled).length).toBeGreaterThanOrEqual(2);
+  });
+
+  for (const name of names) {
+    const meta = golden?.files[name];
+    it(`${name}: length ceil(n·22050/sr), ${meta?.resampled ? 'close to soxr_hq' : 'bit-exact'}`, async () => {
+      const file = golden!.files[name]!;
+      const { y, sr, nativeSr, frames } = await loadAudio(join(GOLDEN_DIR, file.wav));
+      const ref = readNpyFloat32(join(GOLDEN_DIR, `${name}_y.npy`)).data;
+      expect(sr).toBe(22050);
+      expect(nativeSr).toBe(file.native_sr);
+      expect(frames).toBe(file.native_frames);
+      expect(y.length).toBe(ref.length);
+      expect(y.length).toBe(Math.ceil((file.native_frames * 22050) / file.native_sr));
+      let max = 0;
+      let sumSq = 0;
+      for (let i = 0; i < ref.length; i++) {
+        const e = Math.abs(y[i]! - ref[i]!);
+        max = Math.max(max, e);
+        sumSq += e * e;
+      }
+      const rms = Math.sqrt(sumSq / ref.length);
+      if (!file.resampled) {
+        expect(max).toBe(0);
+        return;
+      }
+      // Measured with Speex q8: max ≤ 2.9e-3 (at the clip edges), rms ≤ 6.3e-5.
+      expect(rms).toBeLessThan(1.5e-4);
+      expect(max).toBeLessThan(5e-3);
+      // The target downstream: mean |ΔD| ≤ 0.05 dB over bins where librosa's D > −60 dB.
+      const ours = melDbReference(y);
+      const theirs = readNpyFloat32(join(GOLDEN_DIR, `${name}_D.npy`)).data;
+      let sum = 0;
+      let count = 0;
+      for (let i = 0; i < theirs.length; i++) {
+        if (theirs[i]! > -60) {
+          sum += Math.abs(ours[i]! - theirs[i]!);
+          count++;
+        }
+      }
+      expect(count).toBeGreaterThan(100);
+      expect(sum / count).toBeLessThan(0.05);
+    });
+  }
+});
+
+describe.skipIf(!golden)('the test mel reference itself', () => {
+  it('reproduces librosa D from librosa y within 1e-3 dB (so the ΔD check above measures the resampler)', () => {
+    const y = readNpyFloat32(join(GOLDEN_DIR, 'd_0_george_0_y.npy')).data;
+    const D = readNpyFloat32(join(GOLDEN_DIR, 'd_0_george_0_D.npy')).data;
+    const ours = melDbReference(y);
+    let max = 0;
+    for (let i = 0; i < D.length; i++) max = Math.max(max, Math.abs(ours[i]! - D[i]!));
+    expect(max).toBeLessThan(1e-3);
+  });
+});

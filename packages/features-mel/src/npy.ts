@@ -1,0 +1,101 @@
+// NumPy .npy (format v1/v2/v3) encoding and decoding as pure byte functions.
+
+import { ParameterError } from './errors.js';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+export type NpyDtype = '<f4' | '<f8';
+
+export interface NpyArray {
+  /** Always float32: '<f8' arrays are converted. */
+  data: Float32Array;
+  shape: number[];
+  /** dtype found in the file. */
+  dtype: NpyDtype;
+}
+
+// The header is ASCII by spec; avoids TextEncoder so the package needs no DOM/Node typings.
+const asciiBytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0x7f);
+
+const shapeLiteral = (shape: readonly number[]): string =>
+  shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+
+/** Encodes a C-order float32 array as a .npy file (v1.0 header, 64-byte aligned, as numpy writes it). */
+export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new ParameterError(`npy shape ${JSON.stringify(shape)} has an invalid dimension ${d}`);
+  }
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new ParameterError(`npy shape ${JSON.stringify(shape)} holds ${count} values, data has ${data.length}`);
+  }
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeLiteral(shape)}, }`;
+  const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
+  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const headerBytes = asciiBytes(header);
+  if (headerBytes.length > 0xffff) throw new ParameterError('npy header too long for format 1.0');
+  const out = new Uint8Array(10 + headerBytes.length + data.length * 4);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  view.setUint16(8, headerBytes.length, true);
+  out.set(headerBytes, 10);
+  const offset = 10 + headerBytes.length;
+  for (let i = 0; i < data.length; i++) view.setFloat32(offset + 4 * i, data[i]!, true);
+  return out;
+}
+
+/** Decodes a little-endian float32/float64 C-order .npy file. `source` names it in errors. */
+export function decodeNpy(bytes: Uint8Array, source = 'npy data'): NpyArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new ParameterError(`${source}: not a .npy file (bad magic)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const major = bytes[6]!;
+  let headerLength: number;
+  let headerStart: number;
+  if (major === 1) {
+    headerLength = view.getUint16(8, true);
+    headerStart = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new ParameterError(`${source}: truncated header`);
+    headerLength = view.getUint32(8, true);
+    headerStart = 12;
+  } else {
+    throw new ParameterError(`${source}: unsupported .npy format version ${major}`);
+  }
+  const dataStart = headerStart + headerLength;
+  if (dataStart > bytes.length) throw new ParameterError(`${source}: truncated header`);
+  const header = String.fromCharCode(...bytes.subarray(headerStart, dataStart));
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw new ParameterError(`${source}: malformed header ${JSON.stringify(header.trim())}`);
+  }
+  if (descr !== '<f4' && descr !== '<f8') {
+    throw new ParameterError(`${source}: dtype '${descr}' is not supported (only '<f4' and '<f8')`);
+  }
+  if (fortran === 'True') throw new ParameterError(`${source}: fortran_order arrays are not supported`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => Number.parseInt(s.replace(/L$/, ''), 10));
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ParameterError(`${source}: bad shape (${shapeText})`);
+  }
+  const count = shape.reduce((a, b) => a * b, 1);
+  const itemSize = descr === '<f4' ? 4 : 8;
+  if (bytes.length - dataStart < count * itemSize) {
+    throw new ParameterError(`${source}: expected ${count * itemSize} data bytes, found ${bytes.length - dataStart}`);
+  }
+  const data = new Float32Array(count);
+  if (itemSize === 4) {
+    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + 4 * i, true);
+  } else {
+    for (let i = 0; i < count; i++) data[i] = view.getFloat64(dataStart + 8 * i, true);
+  }
+  return { data, shape, dtype: descr };
+}

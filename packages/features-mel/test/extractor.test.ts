@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createMelExtractor, melFilterbank, powerSpectrogram, powerToDb, toSparse } from '../src/index.js';
+import { maxAbsDiff } from './reference.js';
+
+const chirp = (n: number, sr: number) =>
+  Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin(2 * Math.PI * (100 + (3000 * i) / n) * (i / sr)));
+
+describe('createMelExtractor', () => {
+  const params = [
+    { sr: 16000, nFft: 1024, hopLength: 256, nMels: 64, fmin: 50, fmax: 4000 },
+    { sr: 22050, nFft: 1000, hopLength: 333, nMels: 40, htk: true },
+    { sr: 8000, nFft: 256, winLength: 200, nMels: 32, norm: null, padMode: 'reflect' as const },
+  ];
+  for (const opts of params) {
+    it(`sparse mel equals the dense filterbank times the power spectrogram (${JSON.stringify(opts)})`, () => {
+      const y = chirp(9000, opts.sr);
+      const ex = createMelExtractor(opts);
+      const S = ex.compute(y);
+      const P = powerSpectrogram(y, opts);
+      const fb = melFilterbank(opts);
+      expect([S.rows, S.cols]).toEqual([fb.rows, P.cols]);
+      expect(ex.frameCount(y.length)).toBe(P.cols);
+      let worst = 0;
+      for (let m = 0; m < fb.rows; m++) {
+        for (let t = 0; t < P.cols; t++) {
+          let acc = 0;
+          for (let k = 0; k < fb.cols; k++) acc += fb.data[m * fb.cols + k]! * P.data[k * P.cols + t]!;
+          worst = Math.max(worst, Math.abs(S.data[m * S.cols + t]! - acc) / Math.max(acc, 1e-9));
+        }
+      }
+      expect(worst).toBeLessThan(1e-5);
+    });
+  }
+
+  it('stores each filter as a short span', () => {
+    const sparse = toSparse(melFilterbank({ sr: 22050 }));
+    expect(sparse.weights.length).toBeLessThan(0.02 * 128 * 1025);
+  });
+
+  it('is reusable across clips of different lengths and into a caller buffer', () => {
+    const ex = createMelExtractor({ sr: 22050 });
+    const a = chirp(11025, 22050);
+    const b = chirp(3000, 22050);
+    const first = ex.compute(a);
+    ex.compute(b);
+    expect(ex.compute(a).data).toEqual(first.data);
+    const buffer = new Float32Array(128 * 100);
+    const into = ex.compute(a, buffer);
+    expect(into.data.buffer).toBe(buffer.buffer);
+    expect(into.data).toEqual(first.data);
+    expect(() => ex.compute(a, new Float32Array(10))).toThrow(/out has 10 floats/);
+  });
+
+  it('computeDb is power_to_db(ref=max) by default and forwards dB options', () => {
+    const ex = createMelExtractor({ sr: 22050, nMels: 96 });
+    const y = chirp(7000, 22050);
+    expect(ex.computeDb(y).data).toEqual(powerToDb(ex.compute(y), { ref: 'max' }).data);
+    const d = ex.computeDb(y, { ref: 1, topDb: null });
+    expect(d.data).toEqual(powerToDb(ex.compute(y), { topDb: null }).data);
+  });
+
+  it('rejects bad options naming the key', () => {
+    expect(() => createMelExtractor({ sr: 22050, power: 0 })).toThrow(/power=0/);
+    expect(() => createMelExtractor({ sr: 22050, padMode: 'wrap' as 'edge' })).toThrow(/padMode='wrap'/);
+    expect(() => createMelExtractor({ sr: 22050, hopLength: 1.5 })).toThrow(/hopLength=1.5/);
+  });
+});

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../dist/index.js';
+await initBackend({ backend: 'wasm' });
+function time(label, f, n = 7) { tf.tidy(() => f().dataSync()); const ts = []; for (let i = 0; i < n; i++) { const t0 = performance.now(); tf.tidy(() => { const r = f(); r.dataSync(); }); ts.push(performance.now() - t0); } ts.sort((a,b)=>a-b); console.log(label.padEnd(50), ts[Math.floor(n/2)].toFixed(1)); }
+const T = Number(process.argv[2] ?? 44);
+const N1 = 32*128*T, N2 = 32*64*(T>>1);
+const x1 = tf.randomNormal([32,128,T,1]), g1 = tf.randomNormal([32,128,T,16]);
+const x2 = tf.randomNormal([32, 64, T>>1, 16]), g2 = tf.randomNormal([32,64,T>>1,32]);
+const w1 = tf.randomNormal([3,3,1,16]), w2 = tf.randomNormal([3,3,16,32]);
+const p1 = tf.randomNormal([9, N1]), p2 = tf.randomNormal([144, N2]);
+const g1r = g1.reshape([N1, 16]), g2r = g2.reshape([N2, 32]);
+time('mm [9,N1]x[N1,16]', () => tf.matMul(p1, g1r));
+time('mm [144,N2]x[N2,32]', () => tf.matMul(p2, g2r));
+time('conv2d fwd conv1', () => tf.conv2d(x1, w1, 1, 'same'));
+time('conv2d fwd conv2', () => tf.conv2d(x2, w2, 1, 'same'));
+time('dW conv1', () => tf.engine().runKernel('Conv2DBackpropFilter', { x: x1, dy: g1 }, { strides: [1,1], pad: 'same', dataFormat: 'NHWC', filterShape: [3,3,1,16] }));
+time('dW conv2', () => tf.engine().runKernel('Conv2DBackpropFilter', { x: x2, dy: g2 }, { strides: [1,1], pad: 'same', dataFormat: 'NHWC', filterShape: [3,3,16,32] }));
+time('dx conv2', () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g2, filter: w2 }, { strides: [1,1], pad: 'same', dataFormat: 'NHWC', inputShape: [32,64,T>>1,16] }));
+const xT = tf.randomNormal([16, 32, 66, (T>>1)+2]);
+time('slice conv2 xT', () => tf.slice(xT, [0,0,1,1], [16,32,64,T>>1]));
+time('transpose x2', () => tf.transpose(x2, [3,0,1,2]));
+time('maxpoolgrad 1', () => tf.engine().runKernel('MaxPoolGrad', { dy: g2, input: g1, output: g2 }, { filterSize: [2,2], strides: [2,2], pad: 'valid' }));

@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerRepairedKernels, unregisterRepairedKernels } from './kernels/register.js';
+import { wasmBinaryDir } from './wasm-files.js';
+
+export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+
+export interface InitBackendOptions {
+  /** Which engine to use; 'auto' tries node, then wasm, then cpu. Default 'auto'. */
+  backend?: BackendChoice;
+  /** Register earshot's training kernels on wasm. Default true; false = wasm as shipped. */
+  repairWasm?: boolean;
+}
+
+export interface BackendInfo {
+  /** The engine in use. */
+  backend: 'node' | 'wasm' | 'cpu';
+  /** Why it was chosen, including why the preferred ones were not. */
+  reason: string;
+  /** tfjs' own backend name (`tensorflow`, `wasm`, `cpu`). */
+  tfBackend: string;
+  /** wasm only: whether the SIMD binary is in use. */
+  simd?: boolean;
+  /** wasm only: XNNPACK threads (1: the threaded build cannot start in Node, see README). */
+  threads?: number;
+  /** wasm only: the kernels earshot registered. */
+  repairedKernels?: string[];
+}
+
+class BackendUnavailableError extends Error {}
+
+/**
+ * Selects and initializes the tfjs backend. Works the same inside a worker_thread (each
+ * thread has its own tfjs engine): call it once per thread with the same options.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const choice = options.backend ?? 'auto';
+  const repair = options.repairWasm ?? true;
+  if (!['auto', 'node', 'wasm', 'cpu'].includes(choice)) {
+    throw new Error(`initBackend: backend must be one of auto, node, wasm, cpu (got '${String(choice)}')`);
+  }
+  if (choice === 'node') return initNode('requested');
+  if (choice === 'wasm') return initWasm(repair, 'requested');
+  if (choice === 'cpu') return initCpu('requested');
+
+  const skipped: string[] = [];
+  for (const attempt of [() => initNode('auto'), () => initWasm(repair, 'auto')]) {
+    try {
+      const info = await attempt();
+      return { ...info, reason: [...skipped, info.reason].join('; ') };
+    } catch (error) {
+      if (!(error instanceof BackendUnavailableError)) throw error;
+      skipped.push(error.message);
+    }
+  }
+  const info = await initCpu('auto');
+  return { ...info, reason: [...skipped, info.reason].join('; ') };
+}
+
+async function initNode(why: string): Promise<BackendInfo> {
+  // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
+  const specifier = '@tensorflow/tfjs-node';
+  try {
+    await import(specifier);
+  } catch (error) {
+    throw new BackendUnavailableError(`tfjs-node unavailable: ${firstLine(error)}`);
+  }
+  if (!(await tf.setBackend('tensorflow'))) {
+    throw new BackendUnavailableError('tfjs-node loaded but its backend failed to initialize');
+  }
+  return { backend: 'node', tfBackend: tf.getBackend(), reason: `tfjs-node (libtensorflow) ${why}` };
+}
+
+async function initWasm(repair: boolean, why: string): Promise<BackendInfo> {
+  if (tf.findBackend('wasm') === null) {
+    try {
+      setWasmPaths(wasmBinaryDir());
+    } catch (error) {
+      throw new BackendUnavailableError(`wasm binaries not found: ${firstLine(error)}`);
+    }
+  }
+  if (!(await tf.setBackend('wasm'))) {
+    throw new BackendUnavailableError('wasm backend failed to initialize (see the tfjs warning above)');
+  }
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = getThreadsCount();
+  let repairedKernels: string[] = [];
+  if (repair) repairedKernels = registerRepairedKernels();
+  else unregisterRepairedKernels();
+  const build = `${simd ? 'SIMD' : 'scalar'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  const kernels = repair ? `, ${repairedKernels.length} repaired training kernels` : ', stock kernels (cannot train convs)';
+  return {
+    backend: 'wasm', tfBackend: tf.getBackend(), simd, threads, repairedKernels,
+    reason: `wasm ${why} (${build}${kernels})`,
+  };
+}
+
+async function initCpu(why: string): Promise<BackendInfo> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('initBackend: the cpu backend failed to initialize');
+  return { backend: 'cpu', tfBackend: tf.getBackend(), reason: `cpu ${why} (pure JS, slow)` };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.trim();
+}

@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { batchMatMul } from './batch-mat-mul.js';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInput } from './conv2d-backprop-input.js';
+import { maxPoolGrad } from './max-pool-grad.js';
+import { WasmOps, type Attrs, type Inputs, type RawKernelFunc, type TensorInfo, type WasmBackendInternals } from './wasm-ops.js';
+
+/** A kernel earshot registers on the wasm backend, and why. */
+export interface RepairedKernel {
+  name: string;
+  description: string;
+}
+
+type Repair = (ops: WasmOps, inputs: Inputs, attrs: Attrs) => TensorInfo | null;
+
+const REPAIRS: ReadonlyArray<RepairedKernel & { repair: Repair }> = [
+  {
+    name: 'Conv2DBackpropFilter',
+    description: 'missing on wasm (tfjs#8474): forward XNNPACK conv over transposed operands (stride → dilation)',
+    repair: (ops, { x, dy }, attrs) =>
+      conv2dBackpropFilter(ops, x!, dy!, attrs as unknown as tf.Conv2DBackpropFilterAttrs),
+  },
+  {
+    name: 'Conv2DBackpropInput',
+    description: 'forward XNNPACK conv of (zero-stuffed) dy with the rotated, in/out-swapped filter',
+    repair: (ops, { dy, filter }, attrs) =>
+      conv2dBackpropInput(ops, dy!, filter!, attrs as unknown as tf.Conv2DBackpropInputAttrs),
+  },
+  {
+    name: 'BatchMatMul',
+    description: 'explicit transposes so every 2-D product reaches XNNPACK GEMM, not the scalar loop',
+    repair: (ops, { a, b }, attrs) =>
+      batchMatMul(ops, a!, b!, attrs['transposeA'] === true, attrs['transposeB'] === true),
+  },
+  {
+    name: 'MaxPoolGrad',
+    description: 'single pass over the pooling windows, channels innermost (JS on the wasm heap)',
+    repair: (ops, { dy, input }, attrs) =>
+      maxPoolGrad(ops, dy!, input!, attrs as unknown as tf.MaxPoolGradAttrs),
+  },
+];
+
+/** Stock kernels captured before we replaced them; undefined where wasm had none. */
+let stockKernels: Map<string, RawKernelFunc> | null = null;
+let replaced: Map<string, tf.KernelConfig | undefined> | null = null;
+
+function captureStock(): Map<string, RawKernelFunc> {
+  const stock = new Map<string, RawKernelFunc>();
+  for (const name of ['Conv2D', 'Transpose', 'Reshape', 'Slice', 'StridedSlice', 'Concat', 'PadV2', 'Reverse', 'BatchMatMul',
+    'Conv2DBackpropInput', 'MaxPoolGrad']) {
+    const config = tf.getKernel(name, 'wasm');
+    if (config === undefined) throw new Error(`tf-runtime: the wasm backend has no '${name}' kernel`);
+    stock.set(name, config.kernelFunc as unknown as RawKernelFunc);
+  }
+  return stock;
+}
+
+/** The list of kernels `registerRepairedKernels` installs, with what each does. */
+export function repairedKernelList(): RepairedKernel[] {
+  return REPAIRS.map(({ name, description }) => ({ name, description }));
+}
+
+/**
+ * Registers earshot's training kernels on the wasm backend (idempotent; per thread, as
+ * the tfjs kernel registry is). Call after the wasm backend is initialized.
+ */
+export function registerRepairedKernels(): string[] {
+  if (replaced !== null) return [...replaced.keys()];
+  stockKernels ??= captureStock();
+  const stock = stockKernels;
+  replaced = new Map();
+  for (const { name, repair } of REPAIRS) {
+    const previous = tf.getKernel(name, 'wasm');
+    replaced.set(name, previous);
+    const fallback = previous?.kernelFunc as RawKernelFunc | undefined;
+    if (previous !== undefined) tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: (({ inputs, attrs, backend }: { inputs: Inputs; attrs: Attrs; backend: BackendWasm }) => {
+        const ops = new WasmOps(backend as BackendWasm & WasmBackendInternals, stock);
+        try {
+          const out = repair(ops, inputs, attrs);
+          if (out !== null) return out;
+        } finally {
+          ops.release();
+        }
+        if (fallback === undefined) {
+          throw new Error(`tf-runtime: ${name} with these attributes is not supported on wasm`);
+        }
+        return fallback({ inputs, attrs, backend });
+      }) as unknown as tf.KernelFunc,
+    });
+  }
+  return [...replaced.keys()];
+}
+
+/** Restores the stock wasm kernels (for benchmarks and tests comparing both). */
+export function unregisterRepairedKernels(): void {
+  if (replaced === null) return;
+  for (const [name, previous] of replaced) {
+    tf.unregisterKernel(name, 'wasm');
+    if (previous !== undefined) tf.registerKernel(previous);
+  }
+  replaced = null;
+}

@@ -1,0 +1,127 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { RngState } from '@earshot/model-cnn';
+import type { ScheduleState } from './schedule.js';
+import type { EpochLog } from './train-types.js';
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface Checkpoint {
+  fingerprint: string | null;
+  /** Epochs completed. */
+  epoch: number;
+  rng: RngState;
+  schedule: ScheduleState;
+  adamStep: number;
+  history: EpochLog[];
+  earlyStopping: { best: number | null; bestEpoch: number | null; badEpochs: number };
+  /** All model weights (trainable and not), in model.weights order. */
+  weights: Float32Array[];
+  adamM: Float32Array[];
+  adamV: Float32Array[];
+  /** Weights of the best epoch so far, when early stopping keeps them. */
+  bestWeights: Float32Array[] | null;
+}
+
+const LATEST = 'latest.json';
+
+const metaSchema = z.object({
+  formatVersion: z.literal(1),
+  dir: z.string(),
+  fingerprint: z.string().nullable(),
+  epoch: z.number().int().nonnegative(),
+  rng: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  schedule: z.object({ lr: z.number(), best: z.number().nullable(), badEpochs: z.number() }),
+  adamStep: z.number().int().nonnegative(),
+  history: z.array(z.record(z.string(), z.unknown())),
+  earlyStopping: z.object({ best: z.number().nullable(), bestEpoch: z.number().nullable(), badEpochs: z.number() }),
+  tensors: z.record(z.string(), z.array(z.number().int().nonnegative())),
+});
+
+/**
+ * Writes a checkpoint into `dir/epoch-NNNN/` and then atomically points `dir/latest.json` at it,
+ * so a run killed mid-write still resumes from the previous complete checkpoint.
+ */
+export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
+  const name = `epoch-${String(checkpoint.epoch).padStart(4, '0')}`;
+  const target = join(dir, name);
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  const groups: Record<string, Float32Array[]> = { weights: checkpoint.weights, adamM: checkpoint.adamM, adamV: checkpoint.adamV };
+  if (checkpoint.bestWeights) groups['bestWeights'] = checkpoint.bestWeights;
+  const tensors: Record<string, number[]> = {};
+  for (const [key, arrays] of Object.entries(groups)) {
+    tensors[key] = arrays.map((a) => a.length);
+    const joined = new Float32Array(arrays.reduce((s, a) => s + a.length, 0));
+    let offset = 0;
+    for (const a of arrays) {
+      joined.set(a, offset);
+      offset += a.length;
+    }
+    await writeFile(join(target, `${key}.bin`), new Uint8Array(joined.buffer));
+  }
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  const meta: z.infer<typeof metaSchema> = {
+    formatVersion: 1,
+    dir: name,
+    fingerprint: checkpoint.fingerprint,
+    epoch: checkpoint.epoch,
+    rng: checkpoint.rng,
+    schedule: { ...checkpoint.schedule, best: finite(checkpoint.schedule.best) },
+    adamStep: checkpoint.adamStep,
+    history: checkpoint.history as unknown as Record<string, unknown>[],
+    earlyStopping: checkpoint.earlyStopping,
+    tensors,
+  };
+  const tmp = join(dir, `${LATEST}.tmp`);
+  await writeFile(tmp, JSON.stringify(meta));
+  const previous = await readMeta(dir).catch(() => null);
+  await rename(tmp, join(dir, LATEST));
+  if (previous && previous.dir !== name) await rm(join(dir, previous.dir), { recursive: true, force: true });
+}
+
+async function readMeta(dir: string): Promise<z.infer<typeof metaSchema>> {
+  const path = join(dir, LATEST);
+  const parsed = metaSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${path} is not a valid earshot checkpoint: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Reads the latest checkpoint in `dir`, or returns null when there is none. */
+export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
+  let meta: z.infer<typeof metaSchema>;
+  try {
+    await readFile(join(dir, LATEST));
+  } catch {
+    return null;
+  }
+  meta = await readMeta(dir);
+  const load = async (key: string): Promise<Float32Array[] | null> => {
+    const lengths = meta.tensors[key];
+    if (!lengths) return null;
+    const path = join(dir, meta.dir, `${key}.bin`);
+    const bytes = await readFile(path);
+    const total = lengths.reduce((s, n) => s + n, 0);
+    if (bytes.byteLength !== total * 4) throw new Error(`${path} has ${bytes.byteLength} bytes, expected ${total * 4}`);
+    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    let offset = 0;
+    return lengths.map((n) => all.slice(offset, (offset += n)));
+  };
+  const [weights, adamM, adamV, bestWeights] = await Promise.all(['weights', 'adamM', 'adamV', 'bestWeights'].map(load));
+  if (!weights || !adamM || !adamV) throw new Error(`${join(dir, LATEST)} lists no weights or optimizer state`);
+  return {
+    fingerprint: meta.fingerprint,
+    epoch: meta.epoch,
+    rng: meta.rng,
+    schedule: { ...meta.schedule, best: meta.schedule.best ?? Infinity },
+    adamStep: meta.adamStep,
+    history: meta.history as unknown as EpochLog[],
+    earlyStopping: meta.earlyStopping,
+    weights,
+    adamM,
+    adamV,
+    bestWeights,
+  };
+}

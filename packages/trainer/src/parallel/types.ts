@@ -1,0 +1,7 @@
+/** Data-parallel options: each global batch is split across worker threads. */
+export interface ParallelOptions {
+  /** Number of worker threads; default: one per core (os.availableParallelism()). */
+  workers?: number;
+  /** Backend each worker initialises through @earshot/tf-runtime; default 'cpu'. */
+  backend?: 'auto' | 'node' | 'wasm' | 'cpu';
+}

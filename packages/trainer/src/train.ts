@@ -1,0 +1,224 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@earshot/model-cnn';
+import { Adam } from './adam.js';
+import { augmentBatch, cropFrames, oneHot } from './augment.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { localEngine, type GradientEngine } from './engine.js';
+import { evaluate, modelFrames } from './evaluate.js';
+import { balancedClassWeights } from './loss.js';
+import { LrSchedule } from './schedule.js';
+import { checkSourceLabels, readBatch } from './source.js';
+import { batchNormalizer, trainableVariables, type StepBatch } from './step.js';
+import type { EpochLog, TrainOptions, TrainResult } from './train-types.js';
+
+// Decorrelates the trainer's stream from the init stream when both use the same seed.
+const TRAINER_STREAM = 0x7261696e;
+
+/**
+ * Trains `options.model` in place with a custom loop: seeded shuffle, augmentation and dropout,
+ * PyTorch-exact Adam, per-epoch schedule, validation, early stopping, checkpoints and resume.
+ * Emits events and prints nothing.
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const { model, epochs, batchSize } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (options.train.size < 1) throw new RangeError('train source is empty');
+  const nClasses = model.outputs[0]!.shape[1]!;
+  checkSourceLabels(options.train, nClasses, 'train');
+  if (options.validation) checkSourceLabels(options.validation, nClasses, 'validation');
+  if (options.earlyStopping && !options.validation) throw new Error('earlyStopping needs a validation source');
+  if (options.resume && !options.checkpointDir) throw new Error('resume needs checkpointDir');
+
+  const [rows, cachedCols] = options.train.sampleShape;
+  const cols = options.augment?.crop?.frames ?? modelFrames(model) ?? cachedCols;
+  const classWeights = resolveClassWeights(options.classWeights ?? null, options.train.labels, nClasses);
+  const schedule = new LrSchedule(options.schedule ?? { kind: 'constant' }, options.lr, epochs);
+  if (schedule.monitor === 'val_loss' && !options.validation) throw new Error("schedule 'plateau' monitors val_loss: give a validation source or monitor 'loss'");
+
+  const variables = trainableVariables(model);
+  const adam = new Adam(variables, options.adam);
+  let rng = new Rng((options.seed ^ TRAINER_STREAM) >>> 0);
+  const history: EpochLog[] = [];
+  const stop = { best: null as number | null, bestEpoch: null as number | null, badEpochs: 0 };
+  let bestWeights: Float32Array[] | null = null;
+  let startEpoch = 0;
+
+  if (options.resume && options.checkpointDir) {
+    const checkpoint = await readCheckpoint(options.checkpointDir);
+    if (checkpoint) {
+      if ((checkpoint.fingerprint ?? null) !== (options.fingerprint ?? null)) {
+        throw new Error(
+          `resume refused: the checkpoint in ${options.checkpointDir} was written for fingerprint ${checkpoint.fingerprint ?? '(none)'}, ` +
+            `but this run's config/data fingerprint is ${options.fingerprint ?? '(none)'}`,
+        );
+      }
+      setAllWeights(model, checkpoint.weights, `checkpoint in ${options.checkpointDir}`);
+      adam.setState({ step: checkpoint.adamStep, m: checkpoint.adamM, v: checkpoint.adamV });
+      rng = Rng.fromState(checkpoint.rng);
+      schedule.setState(checkpoint.schedule);
+      history.push(...checkpoint.history);
+      Object.assign(stop, checkpoint.earlyStopping);
+      bestWeights = checkpoint.bestWeights;
+      startEpoch = checkpoint.epoch;
+    }
+  }
+
+  const engine: GradientEngine = options.parallel
+    ? await (await import('./parallel/engine.js')).parallelEngine(model, variables, options.parallel)
+    : localEngine(model, variables);
+  let stoppedEarly = startEpoch > 0 && isStopped(options, stop);
+  let aborted = false;
+  try {
+    for (let epoch = startEpoch; epoch < epochs && !stoppedEarly; epoch++) {
+      const epochStart = performance.now();
+      const lr = schedule.lrForEpoch(epoch);
+      const order = rng.shuffle(Int32Array.from({ length: options.train.size }, (_, i) => i));
+      const batches = Math.ceil(order.length / batchSize); // last partial batch kept, as PyTorch's DataLoader
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let next = readBatch(options.train, order.subarray(0, batchSize));
+      for (let b = 0; b < batches; b++) {
+        const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
+        const raw = await next;
+        if (b + 1 < batches) next = Promise.resolve(readBatch(options.train, order.subarray((b + 1) * batchSize, (b + 2) * batchSize)));
+        const labels = Int32Array.from(indices, (i) => options.train.labels[i]!);
+        const shape = { rows, cols: cachedCols, nClasses };
+        const { data, targets } = options.augment
+          ? augmentBatch(raw, labels, shape, options.augment, rng)
+          : { data: cropFrames(raw, labels.length, rows, cachedCols, cols), targets: oneHot(labels, nClasses) };
+        const batch: StepBatch = {
+          data,
+          targets,
+          labels,
+          rows,
+          cols,
+          nClasses,
+          dropoutSeed: rng.nextUint32(),
+          normalizer: batchNormalizer(targets, nClasses, classWeights),
+          classWeights,
+        };
+        const result = await engine.gradients(batch);
+        adam.apply(result.grads, lr);
+        tf.dispose(result.grads);
+        await engine.weightsChanged();
+        lossSum += result.loss * labels.length;
+        correct += result.correct;
+        seen += labels.length;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        options.onBatchEnd?.({
+          epoch: epoch + 1,
+          epochs,
+          batch: b + 1,
+          batches,
+          loss: result.loss,
+          meanLoss: lossSum / seen,
+          accuracy: correct / seen,
+          lr,
+          elapsedSeconds: elapsed,
+          etaSeconds: (elapsed / (b + 1)) * (batches - b - 1),
+        });
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+      }
+      if (aborted) break;
+      const log: EpochLog = { epoch: epoch + 1, epochs, loss: lossSum / seen, accuracy: correct / seen, lr, seconds: 0 };
+      if (options.validation) {
+        const val = await evaluate(model, options.validation, Math.max(batchSize, 64));
+        log.valLoss = val.loss;
+        log.valAccuracy = val.accuracy;
+      }
+      if (schedule.monitor) schedule.observe(schedule.monitor === 'loss' ? log.loss : log.valLoss);
+      if (options.earlyStopping) {
+        const improved = observeEarlyStopping(options.earlyStopping, stop, log);
+        if (improved) {
+          log.best = true;
+          if (options.earlyStopping.restoreBest ?? true) bestWeights = getAllWeights(model);
+        }
+        stoppedEarly = isStopped(options, stop);
+      }
+      log.seconds = (performance.now() - epochStart) / 1000;
+      history.push(log);
+      if (options.checkpointDir) {
+        const adamState = adam.getState();
+        const checkpoint: Checkpoint = {
+          fingerprint: options.fingerprint ?? null,
+          epoch: epoch + 1,
+          rng: rng.state(),
+          schedule: schedule.getState(),
+          adamStep: adamState.step,
+          history,
+          earlyStopping: { ...stop },
+          weights: getAllWeights(model),
+          adamM: adamState.m,
+          adamV: adamState.v,
+          bestWeights,
+        };
+        await writeCheckpoint(options.checkpointDir, checkpoint);
+      }
+      options.onEpochEnd?.(log);
+    }
+  } finally {
+    await engine.dispose();
+    adam.dispose();
+  }
+  const restore = !aborted && options.earlyStopping && (options.earlyStopping.restoreBest ?? true) && bestWeights;
+  if (restore) setAllWeights(model, bestWeights!, 'best weights');
+  return {
+    history,
+    bestEpoch: restore ? stop.bestEpoch : null,
+    stoppedEarly,
+    resumedFromEpoch: startEpoch,
+    aborted,
+    classWeights,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function resolveClassWeights(spec: 'auto' | number[] | null, labels: Int32Array, nClasses: number): number[] | null {
+  if (spec === null) return null;
+  if (spec === 'auto') return balancedClassWeights(labels, nClasses);
+  if (spec.length !== nClasses || spec.some((w) => !(w >= 0))) {
+    throw new RangeError(`classWeights must list ${nClasses} non-negative numbers, got [${spec.join(', ')}]`);
+  }
+  return [...spec];
+}
+
+function observeEarlyStopping(options: NonNullable<TrainOptions['earlyStopping']>, stop: { best: number | null; bestEpoch: number | null; badEpochs: number }, log: EpochLog): boolean {
+  const maximize = options.monitor === 'val_accuracy';
+  const value = maximize ? log.valAccuracy! : log.valLoss!;
+  const delta = options.minDelta ?? 0;
+  const improved = stop.best === null || (maximize ? value > stop.best + delta : value < stop.best - delta);
+  if (improved) {
+    stop.best = value;
+    stop.bestEpoch = log.epoch;
+    stop.badEpochs = 0;
+  } else {
+    stop.badEpochs += 1;
+  }
+  return improved;
+}
+
+function isStopped(options: TrainOptions, stop: { badEpochs: number }): boolean {
+  return options.earlyStopping ? stop.badEpochs >= options.earlyStopping.patience : false;
+}
+
+/** Copies of every weight (trainable and batch-norm statistics), in model.weights order. */
+export function getAllWeights(model: tf.LayersModel): Float32Array[] {
+  return model.weights.map((w) => w.read().dataSync().slice() as Float32Array);
+}
+
+export function setAllWeights(model: tf.LayersModel, values: Float32Array[], source: string): void {
+  if (values.length !== model.weights.length) throw new Error(`${source} holds ${values.length} weight tensors, the model has ${model.weights.length}`);
+  const tensors = model.weights.map((w, i) => {
+    const shape = w.shape as number[];
+    if (values[i]!.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`${source}: weight ${w.originalName} has ${values[i]!.length} values, expected shape [${shape.join(', ')}]`);
+    return tf.tensor(values[i]!, shape, 'float32');
+  });
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}

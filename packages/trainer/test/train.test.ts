@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { buildModel, type ModelSpec } from '@earshot/model-cnn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate, getAllWeights, predict, train, type BatchLog, type EpochLog, type TrainOptions } from '../src/index.js';
+import { syntheticSpectrograms } from './synthetic.js';
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'earshot-trainer-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ROWS = 12;
+const COLS = 12;
+const trainSet = syntheticSpectrograms(48, ROWS, COLS, 3, 1);
+const valSet = syntheticSpectrograms(24, ROWS, COLS, 3, 2);
+
+function run(spec: ModelSpec, seed: number, extra: Partial<TrainOptions> = {}) {
+  const model = buildModel(spec, { inputShape: [ROWS, COLS], nClasses: 3, seed });
+  return { model, result: train({ model, train: trainSet, epochs: 3, batchSize: 8, lr: 1e-3, seed, ...extra }) };
+}
+
+describe('train', () => {
+  it('learns the synthetic task with seed-cnn and reports progress events', async () => {
+    const batches: BatchLog[] = [];
+    const epochs: EpochLog[] = [];
+    const { model, result } = run({ name: 'seed-cnn' }, 3, {
+      epochs: 4,
+      validation: valSet,
+      onBatchEnd: (b) => batches.push(b),
+      onEpochEnd: (e) => epochs.push(e),
+    });
+    const { history } = await result;
+    expect(batches).toHaveLength(4 * 6);
+    expect(batches[5]).toMatchObject({ epoch: 1, batch: 6, batches: 6, epochs: 4, lr: 1e-3 });
+    expect(batches[5]!.etaSeconds).toBe(0);
+    expect(epochs).toEqual(history);
+    expect(history[3]!.loss).toBeLessThan(history[0]!.loss);
+    const val = await evaluate(model, valSet);
+    expect(val.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(val.loss).toBeCloseTo(history[3]!.valLoss!, 5);
+    const probs = await predict(model, valSet, 5);
+    expect(probs).toHaveLength(24 * 3);
+    for (let i = 0; i < 24; i++) expect(probs[i * 3]! + probs[i * 3 + 1]! + probs[i * 3 + 2]!).toBeCloseTo(1, 5);
+    expect(Array.from(probs)).toEqual(Array.from(val.probs));
+  });
+
+  it('is bit-identical for one seed (dropout, batch norm, augmentation, class weights) and differs for another', async () => {
+    const spec: ModelSpec = { name: 'cnn', channels: [4, 8], convsPerBlock: 1, blockDropout: 0.2, dropout: 0.3 };
+    const extra: Partial<TrainOptions> = {
+      epochs: 2,
+      classWeights: 'auto',
+      augment: { timeShift: { maxFrames: 3 }, freqMask: { count: 1, maxWidth: 3 }, timeMask: { count: 1, maxWidth: 3 }, mixup: { alpha: 0.4 } },
+    };
+    const a = run(spec, 11, extra);
+    const ha = (await a.result).history;
+    const b = run(spec, 11, extra);
+    const hb = (await b.result).history;
+    const c = run(spec, 12, extra);
+    const hc = (await c.result).history;
+    const strip = (h: EpochLog[]) => h.map(({ seconds: _s, ...rest }) => rest);
+    expect(strip(hb)).toEqual(strip(ha));
+    expect(getAllWeights(b.model)).toEqual(getAllWeights(a.model));
+    expect(hc[1]!.loss).not.toBe(ha[1]!.loss);
+  });
+
+  it('early stopping restores the best epoch weights', async () => {
+    // A large learning rate makes validation loss bounce, so the best epoch is not the last.
+    const { model, result } = run({ name: 'cnn', channels: [4, 8], convsPerBlock: 1, batchNorm: false, dropout: 0, blockDropout: 0 }, 5, {
+      epochs: 6,
+      lr: 0.05,
+      validation: valSet,
+      earlyStopping: { patience: 2, monitor: 'val_loss' },
+    });
+    const r = await result;
+    const best = r.bestEpoch!;
+    expect(best).toBeLessThan(r.history.length); // otherwise restoring would prove nothing
+    const bestLoss = Math.min(...r.history.map((h) => h.valLoss!));
+    expect(r.history[best - 1]!.valLoss).toBe(bestLoss);
+    expect(r.history.filter((h) => h.best).at(-1)!.epoch).toBe(best);
+    if (r.stoppedEarly) expect(r.history.length).toBe(best + 2);
+    expect((await evaluate(model, valSet)).loss).toBeCloseTo(bestLoss, 6);
+  });
+
+  it('resumes a killed run to the same final weights, and refuses a changed fingerprint', async () => {
+    const spec: ModelSpec = { name: 'cnn', channels: [4, 8], convsPerBlock: 1, blockDropout: 0.2 };
+    const common: Partial<TrainOptions> = {
+      epochs: 4,
+      validation: valSet,
+      schedule: { kind: 'plateau', patience: 0, factor: 0.5 },
+      augment: { freqMask: { count: 1, maxWidth: 2 }, mixup: { alpha: 0.2 } },
+      fingerprint: 'cfg-1',
+    };
+    const full = run(spec, 21, { ...common, checkpointDir: join(dir, 'full') });
+    const fullHistory = (await full.result).history;
+
+    const killedDir = join(dir, 'killed');
+    const killed = run(spec, 21, {
+      ...common,
+      checkpointDir: killedDir,
+      onEpochEnd: (e) => {
+        if (e.epoch === 2) throw new Error('killed');
+      },
+    });
+    await expect(killed.result).rejects.toThrow('killed');
+
+    await expect(run(spec, 21, { ...common, checkpointDir: killedDir, resume: true, fingerprint: 'cfg-2' }).result).rejects.toThrow(
+      /resume refused.*cfg-1.*cfg-2/,
+    );
+    const resumed = run(spec, 21, { ...common, checkpointDir: killedDir, resume: true });
+    const r = await resumed.result;
+    expect(r.resumedFromEpoch).toBe(2);
+    const strip = (h: EpochLog[]) => h.map(({ seconds: _s, ...rest }) => rest);
+    expect(strip(r.history)).toEqual(strip(fullHistory));
+    expect(getAllWeights(resumed.model)).toEqual(getAllWeights(full.model));
+  });
+
+  it('rejects bad options with clear messages', async () => {
+    await expect(run({ name: 'seed-cnn' }, 1, { earlyStopping: { patience: 1 } }).result).rejects.toThrow(/earlyStopping needs a validation/);
+    await expect(run({ name: 'seed-cnn' }, 1, { classWeights: [1, 2] }).result).rejects.toThrow(/classWeights must list 3/);
+    await expect(run({ name: 'seed-cnn' }, 1, { batchSize: 0 }).result).rejects.toThrow(/batchSize/);
+  });
+});

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@earshot/model-cnn';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Adam, augmentBatch, balancedClassWeights, LrSchedule } from '../src/index.js';
+import { weightedCrossEntropySums } from '../src/loss.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('Adam', () => {
+  it('follows PyTorch torch.optim.Adam step by step (float64 reference)', () => {
+    const p0 = [0.5, -1.25, 2];
+    const grads = [
+      [0.1, -0.2, 0.3],
+      [-0.4, 0.05, 0.3],
+      [0.2, 0.2, -1e-3],
+    ];
+    const lr = 0.01;
+    const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+    const ref = [...p0];
+    const m = [0, 0, 0];
+    const v = [0, 0, 0];
+    const variable = tf.variable(tf.tensor1d(p0));
+    const adam = new Adam([variable]);
+    grads.forEach((g, step) => {
+      const t = step + 1;
+      for (let i = 0; i < 3; i++) {
+        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+        v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
+        const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - b2 ** t) + eps;
+        ref[i] = ref[i]! - (lr / (1 - b1 ** t)) * (m[i]! / denom);
+      }
+      const gt = tf.tensor1d(g);
+      adam.apply([gt], lr);
+      gt.dispose();
+      const got = variable.dataSync();
+      for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(ref[i]!, 6);
+    });
+    // state round trip continues identically
+    const state = adam.getState();
+    expect(state.step).toBe(3);
+    const twin = tf.variable(variable.clone());
+    const adam2 = new Adam([twin]);
+    adam2.setState(state);
+    const g = tf.tensor1d([0.3, -0.3, 0.1]);
+    adam.apply([g], lr);
+    adam2.apply([g], lr);
+    expect(Array.from(twin.dataSync())).toEqual(Array.from(variable.dataSync()));
+  });
+});
+
+describe('loss', () => {
+  it('weighted cross-entropy equals PyTorch CrossEntropyLoss(weight) for hard labels', () => {
+    const logits = [
+      [2, 0.5, -1],
+      [0.1, 0.2, 0.3],
+      [-1, 3, 0],
+    ];
+    const labels = [0, 2, 1];
+    const w = [1, 2, 0.5];
+    // torch: sum_i w[y_i] * (-log softmax(z_i)[y_i]) / sum_i w[y_i]
+    let num = 0;
+    let den = 0;
+    logits.forEach((z, i) => {
+      const lse = Math.log(z.reduce((s, x) => s + Math.exp(x), 0));
+      num += w[labels[i]!]! * (lse - z[labels[i]!]!);
+      den += w[labels[i]!]!;
+    });
+    const { lossSum, weightSum } = weightedCrossEntropySums(tf.tensor2d(logits), tf.oneHot(tf.tensor1d(labels, 'int32'), 3).toFloat() as tf.Tensor2D, tf.tensor1d(w));
+    expect(lossSum.dataSync()[0]! / weightSum.dataSync()[0]!).toBeCloseTo(num / den, 5);
+  });
+  it('balanced class weights are n / (C · count)', () => {
+    expect(balancedClassWeights([0, 0, 0, 1], 3)).toEqual([4 / 6, 4 / 3, 0]);
+  });
+});
+
+describe('LrSchedule', () => {
+  it('step and cosine follow their formulas', () => {
+    const step = new LrSchedule({ kind: 'step', stepSize: 2, gamma: 0.5 }, 1, 6);
+    expect([0, 1, 2, 3, 4].map((e) => step.lrForEpoch(e))).toEqual([1, 1, 0.5, 0.5, 0.25]);
+    const cosine = new LrSchedule({ kind: 'cosine', minLr: 0.1 }, 1, 4);
+    expect(cosine.lrForEpoch(0)).toBe(1);
+    expect(cosine.lrForEpoch(2)).toBeCloseTo(0.55, 12);
+    const warm = new LrSchedule({ kind: 'cosine', warmupEpochs: 1 }, 1, 5);
+    expect(warm.lrForEpoch(0)).toBe(0.5);
+    expect(warm.lrForEpoch(1)).toBe(1);
+  });
+  it('plateau cuts the lr after `patience` epochs without relative improvement', () => {
+    const s = new LrSchedule({ kind: 'plateau', patience: 1, factor: 0.5, minLr: 0.2 }, 1, 10);
+    const lrs: number[] = [];
+    for (const loss of [1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]) {
+      lrs.push(s.lrForEpoch(0));
+      s.observe(loss);
+    }
+    expect(lrs).toEqual([1, 1, 1, 1, 0.5, 0.5, 0.25]);
+    s.observe(0.9);
+    s.observe(0.9);
+    expect(s.lrForEpoch(0)).toBe(0.2); // floored at minLr
+  });
+});
+
+describe('augmentBatch', () => {
+  const rows = 6;
+  const cols = 10;
+  const make = () => Float32Array.from({ length: 2 * rows * cols }, (_, i) => i + 1);
+  it('time shift rolls each row; masks fill whole bands/spans; all seeded', () => {
+    const shifted = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { timeShift: { maxFrames: 3 } }, new Rng(4)).data;
+    for (let i = 0; i < 2; i++) {
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(shifted.subarray((i * rows + r) * cols, (i * rows + r + 1) * cols)).sort((a, b) => a - b);
+        expect(row).toEqual(Array.from({ length: cols }, (_, c) => (i * rows + r) * cols + c + 1));
+      }
+    }
+    const opts = { freqMask: { count: 2, maxWidth: 2, value: 0 }, timeMask: { count: 1, maxWidth: 4, value: 0 } };
+    const a = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, opts, new Rng(9)).data;
+    const b = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, opts, new Rng(9)).data;
+    expect(a).toEqual(b);
+    const zeroed = a.reduce((s, v) => s + (v === 0 ? 1 : 0), 0);
+    expect(zeroed).toBeGreaterThan(0);
+    // every zero sits in an all-zero row (frequency mask) or an all-zero column (time mask)
+    for (let i = 0; i < 2; i++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          if (a[(i * rows + r) * cols + c] !== 0) continue;
+          const rowZero = Array.from({ length: cols }, (_, k) => a[(i * rows + r) * cols + k]).every((v) => v === 0);
+          const colZero = Array.from({ length: rows }, (_, k) => a[(i * rows + k) * cols + c]).every((v) => v === 0);
+          expect(rowZero || colZero).toBe(true);
+        }
+      }
+    }
+  });
+  it('mixup mixes inputs and targets with the same λ; crop takes a window', () => {
+    const { data, targets } = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { mixup: { alpha: 1 } }, new Rng(3));
+    for (let i = 0; i < 2; i++) expect(targets[i * 2]! + targets[i * 2 + 1]!).toBeCloseTo(1, 6);
+    const original = make();
+    // example 0 = λ·x0 + (1−λ)·x_j where targets reveal λ for class 0 (labels [0, 1])
+    const lambda0 = targets[0]!;
+    const partnerIsOther = lambda0 < 1;
+    if (partnerIsOther) expect(data[0]).toBeCloseTo(lambda0 * original[0]! + (1 - lambda0) * original[rows * cols]!, 4);
+    const cropped = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { crop: { frames: 4 } }, new Rng(1)).data;
+    expect(cropped).toHaveLength(2 * rows * 4);
+    const start = cropped[0]! - 1;
+    expect(Array.from(cropped.subarray(0, 4))).toEqual([start + 1, start + 2, start + 3, start + 4]);
+    expect(() => augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { crop: { frames: 11 } }, new Rng(1))).toThrow(/crop\.frames = 11/);
+  });
+});
