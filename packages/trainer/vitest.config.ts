@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// tfjs's cpu backend is slow for convolutions; the training tests need more than the 5 s default.
-export default defineConfig({ test: { testTimeout: 60_000 } });
+export default defineConfig({
+  test: {
+    // tfjs's cpu backend is slow for convolutions; the training tests need more than the 5 s default.
+    testTimeout: 60_000,
+    globalSetup: ['./test/build-dist.ts'],
+  },
+});

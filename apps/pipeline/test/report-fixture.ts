@@ -69,7 +69,7 @@ export function fixtureMetrics(opts: { folds?: boolean; accuracyShift?: boolean 
     const foldConfusions = [
       [[5, 0, 0], [0, 5, 1], [1, 0, 4]],
       [[4, 1, 0], [0, 5, 0], [1, 0, 5]],
-      [[6, 0, 0], [0, 4, 1], [0, 1, 4]],
+      [[6, 0, 0], [0, 5, 0], [0, 1, 4]],
     ];
     const folds = foldConfusions.map((c, i) => ({ fold: i + 1, epochs: epochs(8, 0.02 * i), test: testResult(c) }));
     metrics.folds = folds;

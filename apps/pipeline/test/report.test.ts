@@ -81,6 +81,16 @@ describe('writeReport', () => {
     expect(html).not.toContain('Resolved configuration'); // no config.resolved.yaml in this run
   });
 
+  it('shows misclassified paths relative to the dataset root and the timings known so far', async () => {
+    const metrics = fixtureMetrics() as { dataset: { root: string }; test: { misclassified: { path: string }[] }; timings: Record<string, number> };
+    metrics.test.misclassified[0]!.path = '/tmp/demo/rain/rain-012.wav';
+    metrics.timings = { scan: 1, features: 2, train: 3, evaluate: 4, report: 0, total: 0 }; // written before the report ran
+    const html = await readFile(await writeReport(await writeFixtureRun(join(scratch, 'partial'), metrics)), 'utf8');
+    expect(html).toContain('<code title="/tmp/demo/rain/rain-012.wav">rain/rain-012.wav</code>');
+    expect(html).toMatch(/<th>total so far<\/th><td>10\.0 s<\/td>/);
+    expect(html).not.toMatch(/<th>report<\/th>/);
+  });
+
   it('names the file and key when metrics.json is wrong', async () => {
     const broken = fixtureMetrics() as { test: { confusion_matrix: number[][] } };
     broken.test.confusion_matrix = [[1, 2], [3, 4]];
@@ -114,7 +124,20 @@ describe('charts', () => {
     const metrics = parseRunMetrics({ labels: ['a'], epochs: [] });
     expect(trainingCurveChart(metrics, 'loss')).toBeUndefined();
     const trainOnly = parseRunMetrics({ labels: ['a'], epochs: [{ epoch: 1, loss: 1 }, { epoch: 2, loss: 0.5 }] });
-    const spec = trainingCurveChart(trainOnly, 'loss') as { data: { values: { split: string }[] } };
+    const spec = trainingCurveChart(trainOnly, 'loss') as unknown as {
+      data: { values: { split: string }[] };
+      encoding: { color: { scale: { domain: string[] } }; y: { scale: { type?: string } } };
+    };
     expect(spec.data.values.map((v) => v.split)).toEqual(['train', 'train']);
+    expect(spec.encoding.color.scale.domain).toEqual(['train']); // no legend entry for absent validation
+    expect(spec.encoding.y.scale.type).toBeUndefined();
+  });
+
+  it('switches the loss axis to log scale when the first epoch dwarfs the rest', async () => {
+    const metrics = parseRunMetrics({ labels: ['a'], epochs: [42.2, 6.4, 1.9, 0.3, 0.1].map((loss, i) => ({ epoch: i + 1, loss })) });
+    const spec = trainingCurveChart(metrics, 'loss') as unknown as { encoding: { y: { scale: { type?: string }; title: string } } };
+    expect(spec.encoding.y.scale.type).toBe('log');
+    expect(spec.encoding.y.title).toBe('loss (log scale)');
+    expect(await renderSvg(spec as never)).toContain('loss (log scale)');
   });
 });

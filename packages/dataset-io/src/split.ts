@@ -128,14 +128,19 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 function ruleMatcher(rule: SplitRule): (item: AudioItem) => boolean {
+  // An item without the field would silently land in train: refuse instead.
+  const read = <K extends keyof AudioItem>(item: AudioItem, field: K): NonNullable<AudioItem[K]> => {
+    const v = item[field];
+    if (v === undefined) throw new Error(`splitItems: rule on '${field}' but ${item.path} has no ${field}`);
+    return v as NonNullable<AudioItem[K]>;
+  };
   if (rule.op === 'in') {
     const allowed = new Set(rule.value.map(String));
-    return (item) => item[rule.field] !== undefined && allowed.has(String(item[rule.field]));
+    return (item) => allowed.has(String(read(item, rule.field)));
   }
   const { field, op, value } = rule;
   return (item) => {
-    const v = item[field];
-    if (v === undefined) return false;
+    const v = read(item, field);
     switch (op) {
       case '<': return v < value;
       case '<=': return v <= value;

@@ -86,6 +86,15 @@ describe.skipIf(!has('sox'))('compressed formats via audio-decode (fixtures made
     ['ogg vorbis', ['sox', wavPath, join(dir, 'tone.ogg')], 'tone.ogg'],
     ['opus', ['opusenc', '--quiet', wavPath, join(dir, 'tone.opus')], 'tone.opus'],
   ];
+  it('flac 24-bit: identical to the same samples stored as 24-bit WAV (libsndfile scaling)', async () => {
+    const wav24 = join(dir, 'tone24.wav');
+    writeFileSync(wav24, encodeWav([sine(8000, 8000, 333, 0.9)], 8000, 's24'));
+    execFileSync('sox', [wav24, join(dir, 'tone24.flac')], { stdio: 'ignore' });
+    const fromWav = await loadAudio(wav24, { sr: null });
+    const fromFlac = await loadAudio(join(dir, 'tone24.flac'), { sr: null });
+    expect(Array.from(fromFlac.y)).toEqual(Array.from(fromWav.y));
+  });
+
   for (const [format, command, file] of cases) {
     it.skipIf(!has(command[0]!))(`${format}: decodes a 1 s stereo 440 Hz tone`, async () => {
       execFileSync(command[0]!, command.slice(1), { stdio: 'ignore' });
@@ -107,3 +116,16 @@ describe.skipIf(!has('sox'))('compressed formats via audio-decode (fixtures made
   }
 });
 
+
+describe('int16 mono fast path', () => {
+  it('gives the same samples as the general reader, also from an odd byte offset', async () => {
+    const x = sine(3001, 8000, 700, 0.9);
+    const bytes = encodeWav([x], 8000, 's16');
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    const a = await decodeAudio(bytes, 'a.wav');
+    const b = await decodeAudio(shifted, 'b.wav');
+    expect(Array.from(a.channels[0]!)).toEqual(Array.from(b.channels[0]!));
+    for (let i = 0; i < x.length; i += 11) expect(a.channels[0]![i]).toBe(expected.s16(x[i]!));
+  });
+});

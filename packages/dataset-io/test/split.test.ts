@@ -56,6 +56,7 @@ describe('splitItems', () => {
     expect(s.train.every((x) => x.index! >= 5)).toBe(true);
     const speakers = splitItems(items, { kind: 'rule', test: { field: 'group', op: 'in', value: ['ann'] } }, 0).splits[0]!;
     expect(new Set(speakers.test.map((x) => x.group))).toEqual(new Set(['ann']));
+    expect(() => splitItems([{ path: '/no-index.wav', label: 'a' }], presetSplit('fsdd'), 0)).toThrow("rule on 'index' but /no-index.wav has no index");
   });
 
   it('manifest maps every file to exactly one split', () => {

@@ -67,7 +67,8 @@ export function decodeNpy(bytes: Uint8Array, source = 'npy data'): NpyArray {
   }
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) throw new ParameterError(`${source}: truncated header`);
-  const header = String.fromCharCode(...bytes.subarray(headerStart, dataStart));
+  let header = '';
+  for (let i = headerStart; i < dataStart; i++) header += String.fromCharCode(bytes[i]!);
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];

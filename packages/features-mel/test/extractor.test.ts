@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMelExtractor, melFilterbank, powerSpectrogram, powerToDb, toSparse } from '../src/index.js';
+import { createMelExtractor, melFilterbank, melSpectrogram, powerSpectrogram, powerToDb, toSparse } from '../src/index.js';
 import { maxAbsDiff } from './reference.js';
 
 const chirp = (n: number, sr: number) =>
@@ -57,6 +57,17 @@ describe('createMelExtractor', () => {
     expect(ex.computeDb(y).data).toEqual(powerToDb(ex.compute(y), { ref: 'max' }).data);
     const d = ex.computeDb(y, { ref: 1, topDb: null });
     expect(d.data).toEqual(powerToDb(ex.compute(y), { topDb: null }).data);
+  });
+
+  it('one-shot calls reuse cached extractors without mixing their options', () => {
+    const y = chirp(6000, 22050);
+    const slaney = melSpectrogram(y, { sr: 22050, nMels: 40 });
+    const htk = melSpectrogram(y, { sr: 22050, nMels: 40, htk: true });
+    const wide = melSpectrogram(y, { sr: 22050, nMels: 64 });
+    expect(htk.data).not.toEqual(slaney.data);
+    expect(wide.rows).toBe(64);
+    expect(melSpectrogram(y, { sr: 22050, nMels: 40 }).data).toEqual(slaney.data);
+    expect(melSpectrogram(y, { sr: 22050, nMels: 40, htk: true }).data).toEqual(createMelExtractor({ sr: 22050, nMels: 40, htk: true }).compute(y).data);
   });
 
   it('rejects bad options naming the key', () => {

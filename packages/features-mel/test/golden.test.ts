@@ -31,7 +31,7 @@ describe.skipIf(!hasReference)('librosa 0.11 golden files (fed the golden wavefo
     describe(name, () => {
       const y = hasReference ? loadNpy(`${name}_y.npy`).data : new Float32Array(0);
 
-      it('S (power mel) matches within 1e-5 relative', () => {
+      it('S (power mel) matches within 2e-6 relative (measured ~4e-7)', () => {
         const ref = loadNpy(`${name}_S.npy`);
         const S = extractor.compute(y);
         expect([S.rows, S.cols]).toEqual(ref.shape);
@@ -43,14 +43,14 @@ describe.skipIf(!hasReference)('librosa 0.11 golden files (fed the golden wavefo
         for (let i = 0; i < ref.data.length; i++) {
           worst = Math.max(worst, Math.abs(S.data[i]! - ref.data[i]!) / Math.max(ref.data[i]!, 1e-9 * peak));
         }
-        expect(worst).toBeLessThan(1e-5);
+        expect(worst).toBeLessThan(2e-6);
       });
 
-      it('D = power_to_db(S, ref=max) within 1e-3 dB on every bin', () => {
+      it('D = power_to_db(S, ref=max) within 1e-3 dB on every bin (asserted 1e-4; measured ~8e-6)', () => {
         const ref = loadNpy(`${name}_D.npy`);
         const D = extractor.computeDb(y);
         expect([D.rows, D.cols]).toEqual(ref.shape);
-        expect(maxAbsDiff(D.data, ref.data)).toBeLessThanOrEqual(1e-3);
+        expect(maxAbsDiff(D.data, ref.data)).toBeLessThanOrEqual(1e-4);
         // The one-shot and composed paths agree exactly.
         const oneShot = melSpectrogramDb(y, { sr: 22050 });
         expect(oneShot.data).toEqual(D.data);
@@ -60,11 +60,11 @@ describe.skipIf(!hasReference)('librosa 0.11 golden files (fed the golden wavefo
     });
   }
 
-  it('MFCC (n_mfcc=20) of the sine matches within 1e-3 absolute', () => {
+  it('MFCC (n_mfcc=20) of the sine matches within 2e-4 absolute (measured 3e-5, values up to 482)', () => {
     const ref = loadNpy('a_sine440_mfcc20.npy');
     const y = loadNpy('a_sine440_y.npy').data;
     const M = mfcc(y, { sr: 22050, nMfcc: 20 });
     expect([M.rows, M.cols]).toEqual(ref.shape);
-    expect(maxAbsDiff(M.data, ref.data)).toBeLessThanOrEqual(1e-3);
+    expect(maxAbsDiff(M.data, ref.data)).toBeLessThanOrEqual(2e-4);
   });
 });

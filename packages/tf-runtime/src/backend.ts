@@ -8,8 +8,11 @@ export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
 export interface InitBackendOptions {
   /** Which engine to use; 'auto' tries node, then wasm, then cpu. Default 'auto'. */
   backend?: BackendChoice;
-  /** Register earshot's training kernels on wasm. Default true; false = wasm as shipped. */
-  repairWasm?: boolean;
+  /**
+   * Register earshot's training kernels on wasm: true (default) for all, false for wasm as
+   * shipped, or the names of some of them (benchmarks, bisecting).
+   */
+  repairWasm?: boolean | readonly string[];
 }
 
 export interface BackendInfo {
@@ -39,8 +42,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (!['auto', 'node', 'wasm', 'cpu'].includes(choice)) {
     throw new Error(`initBackend: backend must be one of auto, node, wasm, cpu (got '${String(choice)}')`);
   }
-  if (choice === 'node') return initNode('requested');
-  if (choice === 'wasm') return initWasm(repair, 'requested');
+  if (choice === 'node') return explicit('node', () => initNode('requested'));
+  if (choice === 'wasm') return explicit('wasm', () => initWasm(repair, 'requested'));
   if (choice === 'cpu') return initCpu('requested');
 
   const skipped: string[] = [];
@@ -57,6 +60,15 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   return { ...info, reason: [...skipped, info.reason].join('; ') };
 }
 
+async function explicit(name: string, init: () => Promise<BackendInfo>): Promise<BackendInfo> {
+  try {
+    return await init();
+  } catch (error) {
+    if (!(error instanceof BackendUnavailableError)) throw error;
+    throw new Error(`initBackend: backend '${name}' was requested but cannot load: ${error.message}`);
+  }
+}
+
 async function initNode(why: string): Promise<BackendInfo> {
   // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
   const specifier = '@tensorflow/tfjs-node';
@@ -71,7 +83,7 @@ async function initNode(why: string): Promise<BackendInfo> {
   return { backend: 'node', tfBackend: tf.getBackend(), reason: `tfjs-node (libtensorflow) ${why}` };
 }
 
-async function initWasm(repair: boolean, why: string): Promise<BackendInfo> {
+async function initWasm(repair: boolean | readonly string[], why: string): Promise<BackendInfo> {
   if (tf.findBackend('wasm') === null) {
     try {
       setWasmPaths(wasmBinaryDir());
@@ -85,10 +97,11 @@ async function initWasm(repair: boolean, why: string): Promise<BackendInfo> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = getThreadsCount();
   let repairedKernels: string[] = [];
-  if (repair) repairedKernels = registerRepairedKernels();
-  else unregisterRepairedKernels();
+  if (repair === false) unregisterRepairedKernels();
+  else repairedKernels = registerRepairedKernels(repair === true ? undefined : repair);
   const build = `${simd ? 'SIMD' : 'scalar'}, ${threads} thread${threads === 1 ? '' : 's'}`;
-  const kernels = repair ? `, ${repairedKernels.length} repaired training kernels` : ', stock kernels (cannot train convs)';
+  const kernels = repair === false ? ', stock kernels (cannot train convs)'
+    : `, repaired kernels: ${repairedKernels.join(' ') || 'none'}`;
   return {
     backend: 'wasm', tfBackend: tf.getBackend(), simd, threads, repairedKernels,
     reason: `wasm ${why} (${build}${kernels})`,

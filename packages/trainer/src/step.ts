@@ -55,9 +55,10 @@ export function computeGradients(model: tf.LayersModel, variables: tf.Variable[]
     }, variables);
   });
   const loss = value.dataSync()[0]!;
-  const predicted = logits!.argMax(1).dataSync();
+  const argMax = logits!.argMax(1);
+  const predicted = argMax.dataSync();
   let correct = 0;
   for (let i = 0; i < n; i++) if (predicted[i] === batch.labels[i]) correct++;
-  tf.dispose([value, logits!]);
+  tf.dispose([value, logits!, argMax]);
   return { grads: variables.map((v) => grads[v.name]!), loss, correct };
 }

@@ -65,6 +65,8 @@ export interface BatchLog {
   /** Seconds since the epoch started, and the estimate of the seconds it still needs. */
   elapsedSeconds: number;
   etaSeconds: number;
+  /** Estimate of the seconds until the last epoch ends (this epoch's pace, validation excluded). */
+  runEtaSeconds: number;
 }
 
 export interface EpochLog {

@@ -83,7 +83,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for (let b = 0; b < batches; b++) {
         const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
         const raw = await next;
-        if (b + 1 < batches) next = Promise.resolve(readBatch(options.train, order.subarray((b + 1) * batchSize, (b + 2) * batchSize)));
+        if (b + 1 < batches) {
+          next = readBatch(options.train, order.subarray((b + 1) * batchSize, (b + 2) * batchSize));
+          next.catch(() => {}); // surfaced when awaited; avoids an unhandled rejection if this step throws first
+        }
         const labels = Int32Array.from(indices, (i) => options.train.labels[i]!);
         const shape = { rows, cols: cachedCols, nClasses };
         const { data, targets } = options.augment
@@ -119,6 +122,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           lr,
           elapsedSeconds: elapsed,
           etaSeconds: (elapsed / (b + 1)) * (batches - b - 1),
+          runEtaSeconds: (elapsed / (b + 1)) * (batches - b - 1) + (elapsed / (b + 1)) * batches * (epochs - epoch - 1),
         });
         if (options.signal?.aborted) {
           aborted = true;

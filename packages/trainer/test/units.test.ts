@@ -71,7 +71,7 @@ describe('loss', () => {
     expect(lossSum.dataSync()[0]! / weightSum.dataSync()[0]!).toBeCloseTo(num / den, 5);
   });
   it('balanced class weights are n / (C · count)', () => {
-    expect(balancedClassWeights([0, 0, 0, 1], 3)).toEqual([4 / 6, 4 / 3, 0]);
+    expect(balancedClassWeights([0, 0, 0, 1], 3)).toEqual([4 / 9, 4 / 3, 0]);
   });
 });
 

@@ -9,12 +9,12 @@
  * Then it times the features stage's warm path (read + hash + cache get) against computing the
  * features, on FSDD when present.
  *
- *   node apps/pipeline/dist/bench/cache.js [--sizes 2000,20000] [--epochs 2] [--train-steps 20]
+ *   node apps/pipeline/dist/bench/cache.js [--sizes 2000,20000] [--epochs 2] [--train-steps 8]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -140,7 +140,7 @@ interface ModelModule {
   buildModel(spec: { name: string }, options: { inputShape: [number, number]; nClasses: number; seed: number }): unknown;
 }
 interface RuntimeModule {
-  initBackend(options: { backend: string }): Promise<{ backend: string }>;
+  initBackend(options: { backend: string }): Promise<{ backend: string; reason: string }>;
 }
 
 /**
@@ -152,8 +152,8 @@ async function trainBounded(source: BatchSource, steps: number): Promise<number 
   const models = await optionalImport<ModelModule>('@earshot/model-cnn');
   const runtime = await optionalImport<RuntimeModule>('@earshot/tf-runtime');
   if (!trainer?.train || !models?.buildModel || !runtime?.initBackend) return 'skipped (trainer/model-cnn not built)';
-  await runtime.initBackend({ backend: 'cpu' });
-  const size = Math.min(source.size, steps * BATCH);
+  const backend = await runtime.initBackend({ backend: 'wasm' });
+  const size = Math.min(source.size, (steps + 1) * BATCH);
   const stride = Math.floor(source.size / size);
   const subset: BatchSource = {
     size,
@@ -163,6 +163,8 @@ async function trainBounded(source: BatchSource, steps: number): Promise<number 
   };
   const model = models.buildModel({ name: 'seed-cnn' }, { inputShape: [N_MELS, FRAMES], nClasses: N_CLASSES, seed: 0 });
   let batches = 0;
+  const stop = new AbortController();
+  const started = performance.now();
   await trainer.train({
     model,
     train: subset,
@@ -170,12 +172,15 @@ async function trainBounded(source: BatchSource, steps: number): Promise<number 
     batchSize: BATCH,
     lr: 1e-3,
     seed: 0,
-    onBatch: () => {
+    signal: stop.signal,
+    onBatchEnd: () => {
       batches++;
       samplePeaks();
+      if (batches >= steps) stop.abort();
     },
   });
-  return batches || steps;
+  const seconds = (performance.now() - started) / 1000;
+  return `${batches} steps of seed-cnn on ${backend.backend} in ${seconds.toFixed(1)} s`;
 }
 
 // ---------------------------------------------------------------- parent
@@ -184,6 +189,17 @@ function runChild(args: string[]): string {
   const result = spawnSync(process.execPath, [self, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (result.status !== 0) throw new Error(`bench child ${args[0]} failed (${result.status}):\n${result.stderr}`);
   return result.stdout.trim().split('\n').pop()!;
+}
+
+/** The pnpm workspace root above this file (dist/ or a temp build alike). */
+function workspaceRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('bench:cache: cannot find the workspace root (pnpm-workspace.yaml)');
+    dir = parent;
+  }
+  return dir;
 }
 
 interface MelModule {
@@ -195,7 +211,7 @@ interface AudioModule {
 
 /** Warm cache vs computing: the features stage's per-file work for up to 3000 FSDD clips. */
 async function warmCacheSpeedup(): Promise<string[]> {
-  const fsdd = fileURLToPath(new URL('../../../../../shared/datasets/fsdd/recordings/', import.meta.url));
+  const fsdd = join(workspaceRoot(), '..', 'shared', 'datasets', 'fsdd', 'recordings');
   if (!existsSync(fsdd)) return [`warm cache: skipped (${fsdd} not found)`];
   const files = readdirSync(fsdd).filter((f) => f.endsWith('.wav')).slice(0, 3000).map((f) => join(fsdd, f));
   const mel = await optionalImport<MelModule>('@earshot/features-mel');
@@ -242,7 +258,7 @@ async function main(): Promise<void> {
     options: {
       sizes: { type: 'string', default: '2000,20000' },
       epochs: { type: 'string', default: '2' },
-      'train-steps': { type: 'string', default: '20' },
+      'train-steps': { type: 'string', default: '8' },
     },
   });
   const sizes = values.sizes.split(',').map(Number);

@@ -1,16 +1,7 @@
+import type { BatchSource } from '@earshot/trainer';
 import type { FeatureCache } from './store.js';
 
-/**
- * The trainer's input interface (structurally identical to `@earshot/trainer`'s `BatchSource`,
- * declared here until that package exports it).
- */
-export interface BatchSource {
-  size: number;
-  sampleShape: [number, number];
-  labels: Int32Array;
-  /** The samples at `indices`, concatenated in that order. */
-  read(indices: ArrayLike<number>): Promise<Float32Array> | Float32Array;
-}
+export type { BatchSource };
 
 export interface CacheBatchSourceOptions {
   /** Load every sample into one contiguous Float32Array up front (for datasets that fit in RAM). */
@@ -98,7 +89,7 @@ export function cacheBatchSource(
     labels,
     read(indices) {
       // A caller reading ahead may ask for the next batch while the map is being reopened.
-      return cache.mappedBytesRead === 0 && !isSettled(cache) ? cache.ready.then(() => readBatch(indices)) : readBatch(indices);
+      return cache.isReopening ? cache.ready.then(() => readBatch(indices)) : readBatch(indices);
     },
   };
 }

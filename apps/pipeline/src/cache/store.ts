@@ -114,6 +114,10 @@ export class FeatureCache {
     return this.reopening;
   }
 
+  get isReopening(): boolean {
+    return this.reopening !== undefined;
+  }
+
   /** Resolves when a `releaseMappedMemory` in progress is done (at once otherwise). */
   get ready(): Promise<void> {
     return this.reopening ?? Promise.resolve();

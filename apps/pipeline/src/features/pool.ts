@@ -20,7 +20,7 @@ export interface FeaturePool {
 /** A piscina pool of feature workers; one per core unless `workers` says otherwise. */
 export function createFeaturePool(workers?: number | null): FeaturePool {
   const threads = Math.max(1, workers ?? availableParallelism());
-  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, atomics: 'disabled' });
   return {
     threads,
     run: (task) => pool.run(task) as Promise<FeatureTaskResult>,

@@ -18,7 +18,7 @@ export function confusionMatrixChart(labels: string[], matrix: number[][]): TopL
     const total = row.reduce((a, b) => a + b, 0);
     return row.map((count, j) => ({ true: labels[i], predicted: labels[j], count, share: total > 0 ? count / total : 0 }));
   });
-  const size = Math.max(160, Math.min(520, labels.length * 48));
+  const size = Math.max(220, Math.min(520, labels.length * 48));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: size,
@@ -87,6 +87,11 @@ export function trainingCurveChart(metrics: RunMetrics, metric: 'loss' | 'accura
       : curvePoints(metrics.epochs ?? [], metric, 1);
   if (values.length === 0) return undefined;
   const multiFold = folds.length > 1;
+  const splits = (['train', 'validation'] as const).filter((split) => values.some((v) => v.split === split));
+  // An unnormalised first epoch can start 100× above the rest (loss ≈ 40 → 0.1): a log axis keeps
+  // the later epochs readable.
+  const positive = values.map((v) => v.value).filter((v) => v > 0);
+  const logLoss = metric === 'loss' && positive.length === values.length && Math.max(...positive) / Math.min(...positive) > 30;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: multiFold ? `${metric} (${folds.length} folds)` : metric,
@@ -102,15 +107,15 @@ export function trainingCurveChart(metrics: RunMetrics, metric: 'loss' | 'accura
       y: {
         field: 'value',
         type: 'quantitative',
-        title: metric,
-        scale: metric === 'accuracy' ? { domain: [0, 1] } : { zero: false },
+        title: logLoss ? 'loss (log scale)' : metric,
+        scale: metric === 'accuracy' ? { domain: [0, 1] } : logLoss ? { type: 'log' } : { zero: false },
         ...(metric === 'accuracy' ? { axis: { format: '.0%' } } : {}),
       },
       color: {
         field: 'split',
         type: 'nominal',
         title: null,
-        scale: { domain: ['train', 'validation'], range: ['#3b6fd8', '#e0732b'] },
+        scale: { domain: splits, range: splits.map((split) => (split === 'train' ? '#3b6fd8' : '#e0732b')) },
         legend: { orient: 'bottom' },
       },
       detail: { field: 'fold', type: 'nominal' },
@@ -136,12 +141,12 @@ export function foldAccuracyChart(metrics: RunMetrics): TopLevelSpec | undefined
         mark: { type: 'bar', color: '#3b6fd8', cornerRadiusEnd: 2 },
         encoding: {
           x: { field: 'fold', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0 } },
-          y: { field: 'accuracy', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
         },
       },
       {
         mark: { type: 'rule', color: '#e0732b', strokeWidth: 2, strokeDash: [4, 3] },
-        encoding: { y: { aggregate: 'mean', field: 'accuracy', type: 'quantitative' } },
+        encoding: { y: { aggregate: 'mean', field: 'accuracy', type: 'quantitative', title: 'test accuracy' } },
       },
     ],
   };

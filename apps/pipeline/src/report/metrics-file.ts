@@ -39,6 +39,11 @@ const testSchema = z.looseObject({
     .optional(),
 });
 
+/**
+ * metrics.json as written by a run (snake_case keys). With k-fold cross-validation, `test` holds
+ * the pooled predictions over all folds' test sets, `epochs` the first fold's curves, `folds` each
+ * fold's own epochs and test results, and `cv` the mean ± std (population std) over folds.
+ */
 export const runMetricsSchema = z.looseObject({
   name: z.string().optional(),
   seed: z.number().optional(),

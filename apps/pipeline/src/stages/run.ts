@@ -155,7 +155,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
         predictSource(trained.model, sourceOf(test, norm), test.map((i) => scan.items[i]!.path), settings.batchSize),
       );
       const testMetrics = evaluate(predictions, labels, { topK: config.report.top_k, maxMisclassified: config.report.max_misclassified });
-      log.info(`${prefix}test accuracy: ${(testMetrics.accuracy * 100).toFixed(2)}% (${test.length} files)`);
+      if (prefix) log.info(`${prefix}test accuracy: ${(testMetrics.accuracy * 100).toFixed(2)}% (${test.length} files)`);
       foldResults.push({ fold: fold.fold ?? 1, epochs: trained.epochs, test: testMetrics, predictions });
       if (!saved) saved = { model: trained.model, norm, params: trained.params };
       else trained.model.dispose();
@@ -211,7 +211,11 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
         root: scan.root,
         files: scan.items.length + scan.skipped.length,
         skipped,
-        split: plan.counts,
+        split: {
+          train: usable(plan.folds[0]!.train).length,
+          validation: usable(plan.folds[0]!.validation).length,
+          test: usable(plan.folds[0]!.test).length,
+        },
       },
       features: { cached: feats.cached, computed: feats.computed, shape: feats.shape },
       model: { name: spec.name, params },
@@ -245,7 +249,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
     });
     timings.total = (performance.now() - started) / 1000;
     await writeMetrics();
-    log.info(`test accuracy: ${(pooled.accuracy * 100).toFixed(2)}%`);
+    log.info(`test accuracy: ${(pooled.accuracy * 100).toFixed(2)}%${cv ? ' (pooled over the folds)' : ''}`);
     saved!.model.dispose();
     return runDir;
   } finally {

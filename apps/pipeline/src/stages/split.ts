@@ -16,8 +16,6 @@ export interface SplitPlan {
   /** Label index of each item. */
   labelIndex: Int32Array;
   folds: FoldPlan[];
-  /** Files per split (the first fold's, for k-fold CV). */
-  counts: { train: number; validation: number; test: number };
 }
 
 /** The dataset-io split spec for the config (`official` = the preset's own split). */
@@ -84,13 +82,7 @@ export function planSplits(items: readonly AudioItem[], config: ExperimentConfig
     folds = folds.filter((f) => f.fold !== null && only.has(f.fold));
     if (folds.length === 0) throw new Error(`split.only: no such fold (${s.only.join(', ')})`);
   }
-  const first = folds[0]!;
-  return {
-    labels,
-    labelIndex,
-    folds,
-    counts: { train: first.train.length, validation: first.validation.length, test: first.test.length },
-  };
+  return { labels, labelIndex, folds };
 }
 
 function csvField(value: string | number): string {

@@ -25,6 +25,12 @@ export function maxPoolGrad(
   const dx = ops.backend.typedArrayFromHeap(out) as Float32Array;
   const x = ops.backend.typedArrayFromHeap(input) as Float32Array;
   const g = ops.backend.typedArrayFromHeap(dy) as Float32Array;
+  if (fh === 2 && fw === 2 && strideHeight === 2 && strideWidth === 2 && padTop === 0 && padLeft === 0
+    && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    if (inHeight !== 2 * outHeight || inWidth !== 2 * outWidth) dx.fill(0);
+    maxPoolGrad2x2(x, g, dx, batchSize, inHeight, inWidth, outHeight, outWidth, channels);
+    return out;
+  }
   dx.fill(0);
 
   const best = new Float32Array(channels);
@@ -63,4 +69,42 @@ export function maxPoolGrad(
     }
   }
   return out;
+}
+
+/** The common 2×2 / stride 2 case: disjoint windows, so every dx element is written once. */
+function maxPoolGrad2x2(
+  x: Float32Array, g: Float32Array, dx: Float32Array, batchSize: number, inHeight: number, inWidth: number,
+  outHeight: number, outWidth: number, channels: number,
+): void {
+  const rowStride = inWidth * channels;
+  let gi = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const row0 = (b * inHeight + 2 * oy) * rowStride;
+      const row1 = row0 + rowStride;
+      for (let ox = 0; ox < outWidth; ox++) {
+        const p00 = row0 + 2 * ox * channels;
+        const p01 = p00 + channels;
+        const p10 = row1 + 2 * ox * channels;
+        const p11 = p10 + channels;
+        for (let c = 0; c < channels; c++, gi++) {
+          const v00 = x[p00 + c]!;
+          const v01 = x[p01 + c]!;
+          const v10 = x[p10 + c]!;
+          const v11 = x[p11 + c]!;
+          // First maximum in row-major window order (strict >), as the cpu backend.
+          let which = 0;
+          let best = v00;
+          if (v01 > best) { best = v01; which = 1; }
+          if (v10 > best) { best = v10; which = 2; }
+          if (v11 > best) which = 3;
+          const grad = g[gi]!;
+          dx[p00 + c] = which === 0 ? grad : 0;
+          dx[p01 + c] = which === 1 ? grad : 0;
+          dx[p10 + c] = which === 2 ? grad : 0;
+          dx[p11 + c] = which === 3 ? grad : 0;
+        }
+      }
+    }
+  }
 }

@@ -4,6 +4,8 @@ import { batchMatMul } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { passThrough } from './pass-through.js';
+import { sumLeadingAxes } from './sum.js';
 import { WasmOps, type Attrs, type Inputs, type RawKernelFunc, type TensorInfo, type WasmBackendInternals } from './wasm-ops.js';
 
 /** A kernel earshot registers on the wasm backend, and why. */
@@ -39,6 +41,22 @@ const REPAIRS: ReadonlyArray<RepairedKernel & { repair: Repair }> = [
     repair: (ops, { dy, input }, attrs) =>
       maxPoolGrad(ops, dy!, input!, attrs as unknown as tf.MaxPoolGradAttrs),
   },
+  {
+    name: 'Sum',
+    description: 'sum over all but the last axis (bias gradients) in one pass, no transpose',
+    repair: (ops, { x }, attrs) =>
+      sumLeadingAxes(ops, x!, attrs['axis'] as number | number[], attrs['keepDims'] === true),
+  },
+  {
+    name: 'Identity',
+    description: 'shares the buffer (refcount) instead of copying',
+    repair: (ops, { x }) => passThrough(ops, x!),
+  },
+  {
+    name: 'Cast',
+    description: 'same-dtype cast shares the buffer (ReLU gradients cast step(x) to float32)',
+    repair: (ops, { x }, attrs) => passThrough(ops, x!, attrs['dtype'] as string),
+  },
 ];
 
 /** Stock kernels captured before we replaced them; undefined where wasm had none. */
@@ -62,15 +80,18 @@ export function repairedKernelList(): RepairedKernel[] {
 }
 
 /**
- * Registers earshot's training kernels on the wasm backend (idempotent; per thread, as
- * the tfjs kernel registry is). Call after the wasm backend is initialized.
+ * Registers earshot's training kernels on the wasm backend (per thread, as the tfjs kernel
+ * registry is), all of them or those named in `only`. Call after the wasm backend is
+ * initialized. Replaces an earlier registration.
  */
-export function registerRepairedKernels(): string[] {
-  if (replaced !== null) return [...replaced.keys()];
+export function registerRepairedKernels(only?: readonly string[]): string[] {
+  const unknown = only?.filter((name) => !REPAIRS.some((r) => r.name === name)) ?? [];
+  if (unknown.length > 0) throw new Error(`registerRepairedKernels: no repaired kernel named ${unknown.join(', ')}`);
+  unregisterRepairedKernels();
   stockKernels ??= captureStock();
   const stock = stockKernels;
   replaced = new Map();
-  for (const { name, repair } of REPAIRS) {
+  for (const { name, repair } of REPAIRS.filter((r) => only === undefined || only.includes(r.name))) {
     const previous = tf.getKernel(name, 'wasm');
     replaced.set(name, previous);
     const fallback = previous?.kernelFunc as RawKernelFunc | undefined;

@@ -14,9 +14,10 @@ export interface WasmBackendInternals {
     has(dataId: tf.DataId): boolean;
     delete(dataId: tf.DataId): boolean;
   };
-  wasm: BackendWasm['wasm'] & { tfjs: { disposeData(id: number): void } };
+  wasm: BackendWasm['wasm'] & { HEAPF32: Float32Array; tfjs: { disposeData(id: number): void } };
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  incRef(dataId: tf.DataId): void;
 }
 
 /**
@@ -84,6 +85,13 @@ export class WasmOps {
     const info = this.backend.makeOutput(shape, 'float32', owned.memoryOffset + 4 * elementOffset);
     this.views.push(info);
     return info;
+  }
+
+  /** Byte offset of a tensor's data in the wasm heap. */
+  offsetOf(info: TensorInfo): number {
+    const data = this.backend.dataIdMap.get(info.dataId);
+    if (data === undefined) throw new Error('tf-runtime: tensor not held by the wasm backend');
+    return data.memoryOffset;
   }
 
   /** Frees every temporary made since construction; call in `finally`. */

@@ -1,0 +1,116 @@
+// `pnpm bench:features`: decode + resample + mel + dB throughput, single-threaded and on the worker
+// pool, on FSDD and on generated 5 s 44.1 kHz clips, next to librosa 0.11's figures on this machine kind.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { DecodeOptions, FeatureOptions } from '../config/options.js';
+import { createFeaturePipeline } from '../features/extract.js';
+import { createFeaturePool } from '../features/pool.js';
+
+/** librosa 0.11 (load sr=22050 soxr_hq → melspectrogram → power_to_db ref=max), files/s, single process. */
+const LIBROSA = { fsdd: [158, 236], clips5s: [72, 85] } as const;
+
+const decode: DecodeOptions = { sr: 22050, length: null, pad: 'zeros', crop: 'start' };
+const features: FeatureOptions = {
+  sr: 22050, nFft: 2048, hopLength: 512, winLength: 2048, nMels: 128, fmin: 0, fmax: 11025, htk: false, power: 2,
+  db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
+};
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function singleThreaded(files: readonly string[]): Promise<number> {
+  const pipeline = createFeaturePipeline(decode, features);
+  await pipeline.fromBytes(await readFile(files[0]!)); // warm-up: wasm resampler, FFT plan
+  const t0 = performance.now();
+  for (const f of files) await pipeline.fromBytes(await readFile(f));
+  return files.length / ((performance.now() - t0) / 1000);
+}
+
+async function pooled(files: readonly string[], workers: number): Promise<number> {
+  const pool = createFeaturePool(workers);
+  const task = (path: string) => pool.run({ path, decode, features, crop: 'start', seed: 0 });
+  await Promise.all(Array.from({ length: workers * 2 }, (_, i) => task(files[i % files.length]!))); // warm every worker
+  const t0 = performance.now();
+  const results = await Promise.all(files.map(task));
+  const rate = files.length / ((performance.now() - t0) / 1000);
+  await pool.close();
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) throw new Error(`${failed.length} files failed, e.g. ${failed[0]!.path}`);
+  return rate;
+}
+
+/** 16-bit PCM WAV of a chirp + harmonics + noise, seeded. */
+function syntheticClip(seconds: number, sr: number, seed: number): Uint8Array {
+  const n = Math.round(seconds * sr);
+  const out = Buffer.alloc(44 + 2 * n);
+  out.write('RIFF', 0);
+  out.writeUInt32LE(36 + 2 * n, 4);
+  out.write('WAVEfmt ', 8);
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20);
+  out.writeUInt16LE(1, 22);
+  out.writeUInt32LE(sr, 24);
+  out.writeUInt32LE(2 * sr, 28);
+  out.writeUInt16LE(2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write('data', 36);
+  out.writeUInt32LE(2 * n, 40);
+  let state = seed * 2654435761 >>> 0;
+  const f0 = 100 + (seed % 50) * 20;
+  for (let i = 0; i < n; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const t = i / sr;
+    const y = 0.3 * Math.sin(2 * Math.PI * f0 * t * (1 + t / 4)) + 0.1 * Math.sin(2 * Math.PI * 3 * f0 * t) + 0.05 * (state / 2 ** 31 - 1);
+    out.writeInt16LE(Math.round(y * 32767), 44 + 2 * i);
+  }
+  return out;
+}
+
+function row(name: string, rate: number, librosa: readonly [number, number]): string {
+  const ratio = `${(rate / librosa[1]).toFixed(2)}–${(rate / librosa[0]).toFixed(2)}×`;
+  return `  ${name.padEnd(26)} ${rate.toFixed(1).padStart(8)} files/s   librosa ${librosa[0]}–${librosa[1]}   ratio ${ratio}`;
+}
+
+async function benchSet(title: string, files: readonly string[], librosa: readonly [number, number], maxWorkers: number): Promise<void> {
+  console.log(`${title}: ${files.length} files`);
+  const single = await singleThreaded(files);
+  console.log(row('single-threaded', single, librosa));
+  for (let w = 1; w <= maxWorkers; w++) {
+    const rate = await pooled(files, w);
+    console.log(`${row(`pool, ${w} worker${w > 1 ? 's' : ''}`, rate, librosa)}   scaling ${(rate / single).toFixed(2)}× single`);
+  }
+}
+
+async function main(): Promise<void> {
+  const workers = Number(arg('workers') ?? Math.min(2, availableParallelism()));
+  const fsdd = fileURLToPath(new URL(arg('fsdd') ? `file://${arg('fsdd')}` : '../../../../../shared/datasets/fsdd/recordings/', import.meta.url));
+  console.log(`bench:features: decode + resample (→22050 Hz) + mel (n_fft 2048, hop 512, 128 mels) + power_to_db; ${availableParallelism()} cores`);
+  if (existsSync(fsdd)) {
+    const files = (await readdir(fsdd)).filter((f) => f.endsWith('.wav')).sort().map((f) => join(fsdd, f));
+    const limit = Number(arg('limit') ?? files.length);
+    await benchSet(`FSDD (${fsdd})`, files.slice(0, limit), LIBROSA.fsdd, workers);
+  } else {
+    console.log(`FSDD: not found at ${fsdd} (pass --fsdd <dir>); skipped`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'earshot-bench-'));
+  try {
+    const count = Number(arg('clips') ?? 200);
+    const clips: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const path = join(dir, `clip-${String(i).padStart(4, '0')}.wav`);
+      await writeFile(path, syntheticClip(5, 44100, i + 1));
+      clips.push(path);
+    }
+    await benchSet('5 s clips at 44.1 kHz (generated)', clips, LIBROSA.clips5s, workers);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

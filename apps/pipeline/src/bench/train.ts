@@ -1,0 +1,200 @@
+/**
+ * `pnpm bench:train`: seed-CNN training step time (forward + backward + Adam, batch 32) at
+ * 128×44 and 128×216 on each available tfjs backend, against PyTorch CPU in the same run.
+ *
+ * Options: --steps N (10), --warmup N (3), --frames 44,216, --classes N (10),
+ * --cpu-steps N (1; 0 skips the very slow cpu backend), --torch-threads N (2), --profile.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type InitBackendOptions } from '@earshot/tf-runtime';
+
+const N_MELS = 128;
+const BATCH = 32;
+const PYTHON = '/usr/bin/python3'; // Debian's, where python3-torch installs
+
+interface Options {
+  steps: number; warmup: number; frames: number[]; classes: number;
+  cpuSteps: number; torchThreads: number; profile: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: 2, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--profile') { options.profile = true; continue; }
+    const value = argv[++i];
+    const number = Number(value);
+    const needInt = (min: number): number => {
+      if (!Number.isInteger(number) || number < min) throw new Error(`bench:train: ${flag} needs an integer ≥ ${min} (got '${value}')`);
+      return number;
+    };
+    switch (flag) {
+      case '--steps': options.steps = needInt(1); break;
+      case '--warmup': options.warmup = needInt(0); break;
+      case '--classes': options.classes = needInt(2); break;
+      case '--cpu-steps': options.cpuSteps = needInt(0); break;
+      case '--torch-threads': options.torchThreads = needInt(1); break;
+      case '--frames': options.frames = (value ?? '').split(',').map((f) => {
+        const n = Number(f);
+        if (!Number.isInteger(n) || n < 4) throw new Error(`bench:train: --frames needs integers ≥ 4 (got '${value}')`);
+        return n;
+      }); break;
+      default: throw new Error(`bench:train: unknown option '${flag}'`);
+    }
+  }
+  return options;
+}
+
+/** The seed CNN from @earshot/model-cnn, or the same net built here if that package is unavailable. */
+async function seedCnn(frames: number, classes: number): Promise<tf.LayersModel> {
+  try {
+    const { buildModel } = await import('@earshot/model-cnn');
+    return buildModel({ name: 'seed-cnn' }, { inputShape: [N_MELS, frames], nClasses: classes, seed: 0 });
+  } catch {
+    return tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [N_MELS, frames, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 128, activation: 'relu' }),
+      tf.layers.dense({ units: classes }),
+    ] });
+  }
+}
+
+interface Measurement { medianMs: number | null; note: string; profile?: Array<[string, number]> }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function measureTfjs(
+  runtime: InitBackendOptions, frames: number, classes: number, warmup: number, steps: number, profile: boolean,
+): Promise<Measurement> {
+  const info = await initBackend(runtime);
+  const model = await seedCnn(frames, classes);
+  const inputShape = [BATCH, ...model.inputs[0]!.shape.slice(1).map((d) => d ?? 1)];
+  const x = tf.randomNormal(inputShape, 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([BATCH], 0, classes, 'int32', 2) as tf.Tensor1D, classes);
+  const optimizer = tf.train.adam(1e-3);
+  const step = (): void => tf.tidy(() => {
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor), true)!;
+    loss.dataSync();
+  });
+  try {
+    for (let i = 0; i < warmup; i++) step();
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      step();
+      times.push(performance.now() - t0);
+    }
+    const result: Measurement = { medianMs: median(times), note: info.reason };
+    if (profile) result.profile = await kernelProfile(step);
+    return result;
+  } catch (error) {
+    return { medianMs: null, note: `cannot train: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+    tf.dispose([x, y]);
+  }
+}
+
+async function kernelProfile(step: () => void): Promise<Array<[string, number]>> {
+  const info = await tf.profile(step);
+  const byKernel = new Map<string, number>();
+  for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  return [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 10);
+}
+
+function torchAvailable(): string | null {
+  try {
+    return execFileSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function measureTorch(frames: number, options: Options): Measurement {
+  const script = fileURLToPath(new URL('../../bench/torch_step.py', import.meta.url));
+  const run = spawnSync(PYTHON, [script, '--mels', String(N_MELS), '--frames', String(frames), '--batch', String(BATCH),
+    '--classes', String(options.classes), '--warmup', String(options.warmup), '--steps', String(options.steps),
+    '--threads', String(options.torchThreads)], { encoding: 'utf8' });
+  if (run.status !== 0) return { medianMs: null, note: `torch_step.py failed: ${run.stderr.trim().split('\n').pop()}` };
+  const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { median_ms: number; torch: string; threads: number };
+  return { medianMs: result.median_ms, note: `PyTorch ${result.torch}, ${result.threads} threads` };
+}
+
+function formatMs(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const torchVersion = torchAvailable();
+  const rows: Array<{ name: string; byFrames: Map<number, Measurement> }> = [];
+  const row = (name: string) => {
+    const r = { name, byFrames: new Map<number, Measurement>() };
+    rows.push(r);
+    return r;
+  };
+  const torch = torchVersion === null ? null : row(`pytorch ${torchVersion} cpu`);
+  const stock = row('tfjs wasm, as shipped');
+  const stockPlus = row('tfjs wasm, as shipped + dW kernel');
+  const repaired = row('tfjs wasm, repaired');
+  const cpu = options.cpuSteps > 0 ? row('tfjs cpu') : null;
+
+  for (const frames of options.frames) {
+    const { warmup, steps, classes, profile } = options;
+    console.error(`[bench:train] 128×${frames} …`);
+    if (torch !== null) torch.byFrames.set(frames, measureTorch(frames, options));
+    stock.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: false }, frames, classes, 1, 1, false));
+    stockPlus.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: ['Conv2DBackpropFilter'] }, frames, classes,
+      Math.min(warmup, 1), Math.min(steps, 3), profile));
+    repaired.byFrames.set(frames, await measureTfjs({ backend: 'wasm' }, frames, classes, warmup, steps, profile));
+    if (cpu !== null && frames === Math.min(...options.frames)) {
+      cpu.byFrames.set(frames, await measureTfjs({ backend: 'cpu' }, frames, classes, 0, options.cpuSteps, false));
+    }
+  }
+
+  const header = ['backend', ...options.frames.flatMap((f) => [`128×${f} step`, 'vs torch'])];
+  const lines = rows.map(({ name, byFrames }) => [name, ...options.frames.flatMap((f) => {
+    const m = byFrames.get(f);
+    const ref = torch?.byFrames.get(f)?.medianMs ?? null;
+    const ratio = m?.medianMs != null && ref != null ? `${(m.medianMs / ref).toFixed(2)}×` : '—';
+    return [formatMs(m?.medianMs ?? null), ratio];
+  })]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const print = (cells: string[]) => console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+  console.log(`\nseed CNN training step (forward + backward + Adam), batch ${BATCH}, median of ${options.steps} after ${options.warmup} warm-up`);
+  print(header);
+  print(widths.map((w) => '-'.repeat(w)));
+  lines.forEach(print);
+  console.log('\nnotes:');
+  for (const { name, byFrames } of rows) {
+    const notes = [...new Set([...byFrames.values()].map((m) => m.note))];
+    console.log(`  ${name}: ${notes.join(' | ')}`);
+  }
+  if (torch === null) console.log(`  pytorch: not measured (${PYTHON} cannot import torch; apt-get install python3-torch)`);
+  if (options.profile) {
+    for (const { name, byFrames } of [stockPlus, repaired]) {
+      for (const [frames, m] of byFrames) {
+        if (m.profile === undefined) continue;
+        console.log(`\nprofile, ${name}, 128×${frames} (ms per step, top kernels):`);
+        for (const [kernel, ms] of m.profile) console.log(`  ${kernel.padEnd(24)} ${ms.toFixed(1).padStart(8)}`);
+      }
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

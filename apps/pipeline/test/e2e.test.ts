@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeToneDataset } from './helpers.js';
+
+// The end-to-end run goes through the built CLI (worker pool included): `pnpm test` builds first.
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+let work: string;
+let experiment: string;
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const lines = result.stdout.trimEnd().split('\n');
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, runDir: lines[lines.length - 1]! };
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'earshot-e2e-'));
+  await writeToneDataset(join(work, 'data'), 5, 0.5);
+  await writeFile(join(work, 'data', 'low', 'broken.wav'), 'RIFF but not really a wav file');
+  experiment = join(work, 'tiny.yaml');
+  await writeFile(
+    experiment,
+    [
+      'name: tiny',
+      'seed: 3',
+      'dataset: { root: data }', // relative: resolves against the working directory
+      'split: { kind: stratified, test: 0.4 }',
+      'audio: { sr: 22050, duration: 0.5 }',
+      'features: { n_mels: 24, n_fft: 1024, hop_length: 256 }',
+      'train: { epochs: 1, batch_size: 4 }',
+      'runtime: { backend: wasm, workers: 2 }',
+      'cache: { dir: cache }',
+      'output: { dir: runs }',
+      '',
+    ].join('\n'),
+  );
+}, 30_000);
+
+describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)', () => {
+  let first: ReturnType<typeof run>;
+
+  it('runs, skips the bad file, and writes the run directory', async () => {
+    first = run([experiment]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^backend: wasm \(/m);
+    expect(first.stdout).toContain('features: 0 cached, 15 computed (24 × 44)');
+    expect(first.stdout).toMatch(/^Epoch 1\/1, Loss: \d+\.\d{4}/m);
+    expect(first.stdout).toMatch(/^test accuracy: \d+\.\d{2}%$/m);
+    expect(first.stderr).toMatch(/broken\.wav/);
+    expect(first.runDir).toMatch(/runs\/tiny-\d{8}-\d{6}(-\d+)?$/);
+
+    const dir = join(work, first.runDir);
+    const files = await readdir(dir);
+    for (const f of ['config.resolved.yaml', 'metrics.json', 'scan-report.txt', 'scan-report.json', 'split-manifest.csv', 'model', 'checkpoints']) {
+      expect(files).toContain(f);
+    }
+    expect(await readdir(join(dir, 'model'))).toEqual(expect.arrayContaining(['model.json', 'preprocess.json']));
+    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.labels).toEqual(['high', 'low', 'noise']);
+    expect(metrics.features).toEqual({ cached: 0, computed: 15, shape: [24, 44] });
+    expect(metrics.dataset.skipped).toEqual([expect.objectContaining({ path: expect.stringMatching(/broken\.wav$/) })]);
+    expect(metrics.dataset.split).toEqual({ train: 9, validation: 0, test: 6 });
+    expect(metrics.epochs).toHaveLength(1);
+    expect(metrics.test.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
+    for (const stage of ['scan', 'features', 'train', 'evaluate', 'report', 'total']) expect(metrics.timings[stage]).toBeGreaterThanOrEqual(0);
+    const manifest = (await readFile(join(dir, 'split-manifest.csv'), 'utf8')).trim().split('\n');
+    expect(manifest[0]).toBe('path,label,split');
+    expect(manifest).toHaveLength(17); // 15 usable + the broken file, listed as skipped
+    expect(manifest.filter((l) => l.endsWith(',skipped'))).toEqual([expect.stringMatching(/broken\.wav,low,skipped$/)]);
+    const preprocess = JSON.parse(await readFile(join(dir, 'model', 'preprocess.json'), 'utf8'));
+    expect(preprocess).toMatchObject({ labels: ['high', 'low', 'noise'], inputShape: [24, 44], features: { nMels: 24, nFft: 1024, hopLength: 256 } });
+  }, 120_000);
+
+  it('a second run with other training settings computes no feature', () => {
+    const second = run([experiment, '--set', 'train.epochs=2']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('features: 15 cached, 0 computed');
+    expect(second.stdout).toMatch(/^Epoch 2\/2, /m);
+    expect(second.runDir).not.toBe(first.runDir);
+  }, 120_000);
+
+  it('predict agrees with the evaluation on the test files', async () => {
+    const dir = join(work, first.runDir);
+    const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));
+    const manifest = (await readFile(join(dir, 'split-manifest.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const testFiles = manifest.filter((r) => r[2] === 'test').map((r) => r[0]!);
+    const predicted = run(['predict', dir, ...testFiles, '--json']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const out = JSON.parse(predicted.stdout);
+    const correct = out.predictions.filter((p: { path: string; top: { label: string }[] }) => testFiles.includes(p.path) && p.top[0]!.label === manifest.find((r) => r[0] === p.path)![1]).length;
+    expect(correct / testFiles.length).toBeCloseTo(metrics.test.accuracy, 6);
+    expect(out.predictions[0].windows.length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('on_error: fail stops before training, naming the file, exit 1', () => {
+    const failed = run([experiment, '--set', 'dataset.on_error=fail']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/broken\.wav/);
+    expect(failed.stdout).not.toMatch(/Epoch/);
+  }, 60_000);
+});

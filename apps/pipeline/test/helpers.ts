@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** 16-bit PCM mono WAV bytes. */
+export function wavPcm16(samples: Float32Array, sampleRate: number): Uint8Array {
+  const buffer = new ArrayBuffer(44 + samples.length * 2);
+  const v = new DataView(buffer);
+  const ascii = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)));
+  ascii(0, 'RIFF');
+  v.setUint32(4, 36 + samples.length * 2, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true);
+  v.setUint16(22, 1, true);
+  v.setUint32(24, sampleRate, true);
+  v.setUint32(28, sampleRate * 2, true);
+  v.setUint16(32, 2, true);
+  v.setUint16(34, 16, true);
+  ascii(36, 'data');
+  v.setUint32(40, samples.length * 2, true);
+  samples.forEach((x, i) => v.setInt16(44 + i * 2, Math.max(-1, Math.min(1, x)) * 32767, true));
+  return new Uint8Array(buffer);
+}
+
+/**
+ * A small labelled folder dataset: `low` (tones around 300 Hz), `high` (around 2.5 kHz), `noise`
+ * (white noise), clips of random length around `seconds`, each with a little noise, seeded.
+ */
+export async function writeToneDataset(root: string, perClass: number, seconds: number, sampleRate = 16000, seed = 1): Promise<string[]> {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const paths: string[] = [];
+  for (const label of ['low', 'high', 'noise']) {
+    await mkdir(join(root, label), { recursive: true });
+    for (let k = 0; k < perClass; k++) {
+      const n = Math.round(sampleRate * seconds * (0.7 + 0.6 * random()));
+      const f = label === 'low' ? 250 + 100 * random() : 2200 + 600 * random();
+      const y = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const noise = (random() * 2 - 1) * (label === 'noise' ? 0.5 : 0.02);
+        y[i] = (label === 'noise' ? 0 : 0.4 * Math.sin((2 * Math.PI * f * i) / sampleRate)) + noise;
+      }
+      const path = join(root, label, `${label}-${k}.wav`);
+      await writeFile(path, wavPcm16(y, sampleRate));
+      paths.push(path);
+    }
+  }
+  return paths;
+}

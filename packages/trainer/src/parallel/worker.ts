@@ -1,0 +1,79 @@
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import '@earshot/model-cnn'; // registers SeededDropout for modelFromJSON
+import { initBackend } from '@earshot/tf-runtime';
+import { computeGradients, trainableVariables } from '../step.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+if (!parentPort) throw new Error('@earshot/trainer worker must run in a worker_thread');
+const port = parentPort;
+
+let model: tf.LayersModel | undefined;
+let variables: tf.Variable[] = [];
+let weights: Float32Array | undefined;
+let weightSizes: number[] = [];
+let trainableFlags: boolean[] = [];
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+function loadSharedWeights(): void {
+  let offset = 0;
+  const tensors = model!.weights.map((w, i) => {
+    const size = weightSizes[i]!;
+    const t = tf.tensor(weights!.subarray(offset, offset + size), w.shape as number[], 'float32');
+    offset += size;
+    return t;
+  });
+  model!.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.kind) {
+    case 'init': {
+      const info = await initBackend({ backend: message.backend });
+      model = await tf.models.modelFromJSON({ modelTopology: message.topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+      variables = trainableVariables(model);
+      weights = new Float32Array(message.weights);
+      weightSizes = message.weightSizes;
+      trainableFlags = message.trainableFlags;
+      post({ kind: 'ready', backend: info.backend });
+      return;
+    }
+    case 'step': {
+      loadSharedWeights();
+      const { start, count, rows, cols, nClasses } = message;
+      const size = rows * cols;
+      const result = computeGradients(model!, variables, {
+        data: new Float32Array(message.data, start * size * 4, count * size),
+        targets: new Float32Array(message.targets, start * nClasses * 4, count * nClasses),
+        labels: new Int32Array(message.labels, start * 4, count),
+        rows,
+        cols,
+        nClasses,
+        dropoutSeed: message.dropoutSeed,
+        normalizer: message.normalizer,
+        classWeights: message.classWeights,
+      });
+      const grads = result.grads.map((g) => g.dataSync() as Float32Array);
+      tf.dispose(result.grads);
+      // Batch-norm moving statistics were updated on this shard; the main thread averages them.
+      const nonTrainable = model!.weights.filter((_, i) => !trainableFlags[i]).map((w) => w.read().dataSync().slice() as Float32Array);
+      post({ kind: 'step', grads, loss: result.loss, correct: result.correct, nonTrainable }, [...grads, ...nonTrainable].map((a) => a.buffer as ArrayBuffer));
+      return;
+    }
+    case 'close':
+      model?.dispose();
+      port.close();
+      return;
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  handle(message).catch((error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({ kind: 'error', message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) });
+  });
+});

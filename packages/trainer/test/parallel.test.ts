@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { buildModel, type ModelSpec } from '@earshot/model-cnn';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getAllWeights, train, type BatchLog, type TrainOptions } from '../src/index.js';
+import { syntheticSpectrograms } from './synthetic.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const data = syntheticSpectrograms(24, 12, 12, 3, 8);
+
+async function losses(spec: ModelSpec, extra: Partial<TrainOptions>) {
+  const model = buildModel(spec, { inputShape: [12, 12], nClasses: 3, seed: 4 });
+  const batches: BatchLog[] = [];
+  const result = await train({ model, train: data, epochs: 2, batchSize: 7, lr: 1e-3, seed: 4, classWeights: 'auto', onBatchEnd: (b) => batches.push(b), ...extra });
+  return { batches, result, weights: getAllWeights(model) };
+}
+
+describe('data-parallel training', () => {
+  it('matches single-worker losses to 1e-5 (uneven shards, partial last batch, class weights)', async () => {
+    const single = await losses({ name: 'seed-cnn' }, {});
+    const parallel = await losses({ name: 'seed-cnn' }, { parallel: { workers: 2, backend: 'cpu' } });
+    expect(parallel.batches).toHaveLength(8); // 24 examples, batch 7: 7 + 7 + 7 + 3, two epochs
+    parallel.batches.forEach((b, i) => {
+      expect(Math.abs(b.loss - single.batches[i]!.loss)).toBeLessThan(1e-5);
+      expect(b.accuracy).toBe(single.batches[i]!.accuracy);
+    });
+    single.weights.forEach((w, i) => {
+      const p = parallel.weights[i]!;
+      let maxDiff = 0;
+      for (let k = 0; k < w.length; k++) maxDiff = Math.max(maxDiff, Math.abs(w[k]! - p[k]!));
+      expect(maxDiff).toBeLessThan(1e-5);
+    });
+  });
+
+  it('trains a batch-norm + dropout model with averaged moving statistics', async () => {
+    const spec: ModelSpec = { name: 'cnn', channels: [4, 8], convsPerBlock: 1 };
+    const { result, weights } = await losses(spec, { parallel: { workers: 2 }, epochs: 1 });
+    expect(result.history).toHaveLength(1);
+    expect(Number.isFinite(result.history[0]!.loss)).toBe(true);
+    const model = buildModel(spec, { inputShape: [12, 12], nClasses: 3, seed: 4 });
+    const movingMeanIndex = model.weights.findIndex((w) => w.originalName.includes('moving_mean'));
+    expect(weights[movingMeanIndex]!.some((v) => v !== 0)).toBe(true); // updated from the workers' shards
+  });
+});
