@@ -2,10 +2,11 @@
 // argv: <cache module entry> <cache dir> <mode: crash|range> [from] [to]
 // crash: write entries 0,1,2,… forever (batches of 8 without awaiting each put), printing the
 //        highest committed index after each commit; the parent kills it with SIGKILL.
+// claim: the same through fillMissing (claims split the work), printing its result.
 // range: write entries from..to-1 (skipping ones already present, as the features stage does),
 //        then print a JSON summary and exit.
 const [entry, dir, mode, fromText, toText] = process.argv.slice(2);
-const { FeatureCache } = await import(entry);
+const { FeatureCache, fillMissing } = await import(entry);
 
 function syntheticTensor(i, shape = [16, 8]) {
   const data = new Float32Array(shape[0] * shape[1]);
@@ -26,6 +27,15 @@ if (mode === 'crash') {
     await Promise.all(batch);
     process.stdout.write(`${i + 7}\n`);
   }
+} else if (mode === 'claim') {
+  const keys = [];
+  for (let i = Number(fromText); i < Number(toText); i++) keys.push(key(i));
+  const result = await fillMissing(cache, keys, async (chunk) => {
+    await new Promise((resolve) => setTimeout(resolve, 2)); // stands in for decoding + mel
+    return chunk.map((k) => syntheticTensor(Number(k.slice('entry-'.length))));
+  }, { chunkSize: 16, pollMs: 20 });
+  await cache.close();
+  process.stdout.write(JSON.stringify(result) + '\n');
 } else {
   let written = 0;
   let skipped = 0;

@@ -45,7 +45,7 @@ function checkAllEntries(cache: FeatureCache): number {
   return checked;
 }
 
-describe('feature cache across processes', () => {
+describe('feature cache across processes', { timeout: 60_000 }, () => {
   it('survives kill -9 mid-write: committed entries verify, the rerun reuses them', async () => {
     const dir = tempDir();
     dirs.push(dir);
@@ -89,12 +89,50 @@ describe('feature cache across processes', () => {
       finish(runChild(dir, ['range', '300', '900'])),
     ]);
     const summaries = [JSON.parse(a), JSON.parse(b)] as { written: number; skipped: number }[];
-    console.log('two writers:', summaries);
     expect(summaries[0]!.written + summaries[0]!.skipped).toBe(600);
     expect(summaries[1]!.written + summaries[1]!.skipped).toBe(600);
     const cache = FeatureCache.open(dir);
     expect(cache.count()).toBe(900);
     expect(checkAllEntries(cache)).toBe(900);
+    await cache.close();
+  });
+
+  it('with claims, two processes split overlapping work: each entry computed exactly once', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const [a, b] = await Promise.all([
+      finish(runChild(dir, ['claim', '0', '600'])),
+      finish(runChild(dir, ['claim', '300', '900'])),
+    ]);
+    const results = [JSON.parse(a), JSON.parse(b)] as { computed: number; cached: number; computedElsewhere: number }[];
+    for (const result of results) expect(result.computed + result.cached + result.computedElsewhere).toBe(600);
+    expect(results[0]!.computed + results[1]!.computed).toBe(900);
+    const cache = FeatureCache.open(dir);
+    expect(checkAllEntries(cache)).toBe(900);
+    await cache.close();
+  });
+
+  it('takes over the claims of a killed process at once', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    // A child that claims entries 0..99, then hangs until killed.
+    const child = spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const { FeatureCache } = await import(${JSON.stringify(built.entry)});
+       const cache = FeatureCache.open(${JSON.stringify(dir)});
+       const mine = await cache.claim(Array.from({ length: 100 }, (_, i) => 'entry-' + String(i).padStart(6, '0')));
+       process.stdout.write(mine.length + '\\n');
+       setInterval(() => {}, 1000);`,
+    ], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const claimed = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk) => resolve(String(chunk).trim())));
+    expect(claimed).toBe('100');
+    const cache = FeatureCache.open(dir);
+    expect(await cache.claim([syntheticKey(5), syntheticKey(150)])).toEqual([syntheticKey(150)]); // 5 is held by a live process
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(await cache.claim([syntheticKey(5)])).toEqual([syntheticKey(5)]);
     await cache.close();
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -133,6 +133,23 @@ describe('FeatureCache', () => {
     });
   }
 
+  it('remembers file hashes, and hashes again when a file changes', async () => {
+    const dir = freshDir();
+    const cache = FeatureCache.open(dir);
+    const file = join(dir, 'a.wav');
+    const bytes = new Uint8Array(2048).map((_, i) => i % 256);
+    writeFileSync(file, bytes);
+    expect(cache.fileHash(file)).toBe(hashBytes(bytes));
+    expect(cache.fileHash(file)).toBe(hashBytes(bytes));
+    bytes[7] ^= 0xff; // same size, new content and mtime
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    writeFileSync(file, bytes);
+    expect(cache.fileHash(file)).toBe(hashBytes(bytes));
+    renameSync(file, join(dir, 'b.wav'));
+    expect(cache.fileHash(join(dir, 'b.wav'))).toBe(hashBytes(bytes));
+    await cache.close();
+  });
+
   it('records the last run for cache info', async () => {
     const dir = freshDir();
     const cache = FeatureCache.open(dir);
@@ -220,6 +237,29 @@ describe('cacheBatchSource', () => {
       await cache.close();
     });
   }
+
+  it('reopens the memory map while streaming, keeping reads correct and put usable', async () => {
+    const { cache, keys, labels } = await filled(40);
+    // A remap every ~2 samples: each read that crosses the threshold returns a promise.
+    const source = cacheBatchSource(cache, keys, labels, shape, { releaseMappedEveryBytes: 1000 });
+    let promised = 0;
+    for (let start = 0; start < 40; start += 5) {
+      const indices = [start, start + 1, start + 2, start + 3, start + 4];
+      const result = source.read(indices);
+      if (result instanceof Promise) {
+        promised++;
+        // Reading ahead while the map reopens waits rather than failing; put waits too.
+        const [batch, ahead] = await Promise.all([result, source.read([39 - start]), cache.put('extra', syntheticTensor(99, shape))]);
+        expect(ahead).toEqual(syntheticTensor(39 - start, shape).data);
+        indices.forEach((index, slot) => expect(batch.subarray(slot * 128, (slot + 1) * 128)).toEqual(syntheticTensor(index, shape).data));
+      } else {
+        indices.forEach((index, slot) => expect(result.subarray(slot * 128, (slot + 1) * 128)).toEqual(syntheticTensor(index, shape).data));
+      }
+    }
+    expect(promised).toBe(8);
+    expect(cache.get('extra')!.data).toEqual(syntheticTensor(99, shape).data);
+    await cache.close();
+  });
 
   it('names the entry when one is missing or has another shape', async () => {
     const { cache, keys, labels } = await filled(4);

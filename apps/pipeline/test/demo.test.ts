@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  DEMO_GENERATOR_VERSION,
   DEMO_LABELS,
   DEMO_MANIFEST,
   DEMO_SAMPLE_RATE,
@@ -126,8 +128,24 @@ describe('ensureDemoDataset', () => {
     await ensureDemoDataset(root, { ...opts, perClass: 3 });
     expect(await readdir(join(root, 'rain'))).toHaveLength(3);
     expect(JSON.parse(await readFile(join(root, DEMO_MANIFEST), 'utf8')).params.perClass).toBe(3);
+    // A dataset from an older generator is regenerated even with the same parameters.
+    const manifestPath = join(root, DEMO_MANIFEST);
+    const current = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify({ ...current, version: DEMO_GENERATOR_VERSION - 1 }));
+    await ensureDemoDataset(root, { ...opts, perClass: 3 });
+    expect(JSON.parse(await readFile(manifestPath, 'utf8')).version).toBe(DEMO_GENERATOR_VERSION);
     // No temporary or retired folders are left next to it.
     expect((await readdir(scratch)).filter((name) => name.includes('.tmp-') || name.includes('.old-'))).toEqual([]);
+  });
+
+  it('survives two generations of the same dataset at once', async () => {
+    const root = join(scratch, 'race');
+    const opts = { seed: 2, perClass: 2, seconds: 0.5 };
+    const [a, b] = await Promise.all([ensureDemoDataset(root, opts), ensureDemoDataset(root, opts)]);
+    expect(a).toBe(root);
+    expect(b).toBe(root);
+    for (const label of DEMO_LABELS) expect(await readdir(join(root, label))).toHaveLength(2);
+    expect((await readdir(scratch)).filter((name) => name.startsWith('.race.'))).toEqual([]);
   });
 
   it('refuses to overwrite a folder that is not a demo dataset', async () => {
@@ -138,13 +156,22 @@ describe('ensureDemoDataset', () => {
     expect(await readdir(root)).toEqual(['precious.wav']);
   });
 
-  it('ignores what a killed generation left behind', async () => {
+  it('ignores and cleans up what a killed generation left behind', async () => {
     const root = join(scratch, 'killed');
     // A killed run leaves only its temporary sibling: the target itself never exists half-written.
-    await mkdir(join(scratch, '.killed.tmp-999-dead', 'bird'), { recursive: true });
-    await writeFile(join(scratch, '.killed.tmp-999-dead', 'bird', 'bird-000.wav'), 'truncated');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number; // a pid that has exited
+    const leftover = join(scratch, `.killed.tmp-${dead}-0badc0de`);
+    const running = join(scratch, `.killed.tmp-${process.pid}-00000001`); // a live generation: keep
+    for (const dir of [leftover, running]) {
+      await mkdir(join(dir, 'bird'), { recursive: true });
+      await writeFile(join(dir, 'bird', 'bird-000.wav'), 'truncated');
+    }
     await ensureDemoDataset(root, { perClass: 1, seconds: 0.5 });
     expect(JSON.parse(await readFile(join(root, DEMO_MANIFEST), 'utf8')).files).toBe(3);
+    const siblings = await readdir(scratch);
+    expect(siblings).not.toContain(`.killed.tmp-${dead}-0badc0de`);
+    expect(siblings).toContain(`.killed.tmp-${process.pid}-00000001`);
+    await rm(running, { recursive: true });
   });
 });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,8 +71,11 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     for (const stage of ['scan', 'features', 'train', 'evaluate', 'report', 'total']) expect(metrics.timings[stage]).toBeGreaterThanOrEqual(0);
     const manifest = (await readFile(join(dir, 'split-manifest.csv'), 'utf8')).trim().split('\n');
     expect(manifest[0]).toBe('path,label,split');
-    expect(manifest).toHaveLength(17); // 15 usable + the broken file, listed as skipped
-    expect(manifest.filter((l) => l.endsWith(',skipped'))).toEqual([expect.stringMatching(/broken\.wav,low,skipped$/)]);
+    expect(manifest).toHaveLength(16); // the broken file is found by the scan and left out
+    expect(manifest.some((l) => l.includes('broken.wav'))).toBe(false);
+    const scanReport = await readFile(join(dir, 'scan-report.txt'), 'utf8');
+    expect(scanReport).toMatch(/broken\.wav/);
+    expect(scanReport).toMatch(/16 files, 15 usable/);
     const preprocess = JSON.parse(await readFile(join(dir, 'model', 'preprocess.json'), 'utf8'));
     expect(preprocess).toMatchObject({ labels: ['high', 'low', 'noise'], inputShape: [24, 44], features: { nMels: 24, nFft: 1024, hopLength: 256 } });
   }, 120_000);
@@ -96,6 +99,9 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     const correct = out.predictions.filter((p: { path: string; top: { label: string }[] }) => testFiles.includes(p.path) && p.top[0]!.label === manifest.find((r) => r[0] === p.path)![1]).length;
     expect(correct / testFiles.length).toBeCloseTo(metrics.test.accuracy, 6);
     expect(out.predictions[0].windows.length).toBeGreaterThanOrEqual(1);
+    const scores = Object.values(out.predictions[0].windows[0].scores) as number[];
+    expect(scores.every((p) => p >= 0 && p <= 1)).toBe(true);
+    expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5); // probabilities, not logits
   }, 60_000);
 
   it('on_error: fail stops before training, naming the file, exit 1', () => {
@@ -104,4 +110,47 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     expect(failed.stderr).toMatch(/broken\.wav/);
     expect(failed.stdout).not.toMatch(/Epoch/);
   }, 60_000);
+
+  it('k-fold cross-validation reports per-fold results and mean ± std', async () => {
+    const cv = run([experiment, '--set', 'split={kind: folds, k: 3}', '--set', 'name=tiny-cv']);
+    expect(cv.code, cv.stderr).toBe(0);
+    expect(cv.stdout).toMatch(/^fold 3: test accuracy: /m);
+    expect(cv.stdout).toMatch(/^cross-validation accuracy: [\d.]+% ± [\d.]+% over 3 folds$/m);
+    const metrics = JSON.parse(await readFile(join(work, cv.runDir, 'metrics.json'), 'utf8'));
+    expect(metrics.folds.map((f: { fold: number }) => f.fold)).toEqual([1, 2, 3]);
+    const accuracies = metrics.folds.map((f: { test: { accuracy: number } }) => f.test.accuracy);
+    expect(metrics.cv.accuracy.mean).toBeCloseTo(accuracies.reduce((a: number, b: number) => a + b, 0) / 3, 10);
+    // pooled test = every usable clip once
+    expect(metrics.test.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(15);
+    const manifest = (await readFile(join(work, cv.runDir, 'split-manifest.csv'), 'utf8')).trim().split('\n');
+    expect(manifest[0]).toBe('path,label,split,fold');
+  }, 120_000);
+
+  it('--resume continues a killed run from its last checkpoint, and refuses another config', async () => {
+    const args = [experiment, '--set', 'train.epochs=3', '--set', 'name=tiny-resume'];
+    const child = spawn(process.execPath, [cli, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((done) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (/^Epoch 1\/3/m.test(out)) child.kill('SIGKILL');
+      });
+      child.on('exit', () => done());
+    });
+    expect(out).not.toMatch(/Epoch 3\/3/);
+    const runs = await readdir(join(work, 'runs'));
+    const killed = join('runs', runs.find((r) => r.startsWith('tiny-resume-'))!);
+
+    const refused = run([...args, '--set', 'train.lr=0.01', '--resume', killed]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/config differs/);
+
+    const resumed = run([...args, '--resume', killed]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed after epoch [12]/);
+    expect(resumed.stdout).toMatch(/^Epoch 3\/3/m);
+    expect(resumed.runDir).toBe(join(work, killed));
+    const metrics = JSON.parse(await readFile(join(work, killed, 'metrics.json'), 'utf8'));
+    expect(metrics.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2, 3]);
+  }, 120_000);
 });

@@ -55,6 +55,7 @@ describe('writeReport', () => {
     expect(accuracy).toMatch(/>accuracy</);
 
     // Per-class table, misclassified files with top-3, environment, timings and config.
+    expect(html).toMatch(/<h2>Test results <span class="count">48 files<\/span>/);
     expect(html).toMatch(/<th[^>]*>precision<\/th>/);
     expect(html).toContain('rain/rain-012.wav');
     expect(html).toContain('bird 61%');
@@ -89,6 +90,15 @@ describe('writeReport', () => {
     expect(html).toContain('<code title="/tmp/demo/rain/rain-012.wav">rain/rain-012.wav</code>');
     expect(html).toMatch(/<th>total so far<\/th><td>10\.0 s<\/td>/);
     expect(html).not.toMatch(/<th>report<\/th>/);
+  });
+
+  it('escapes labels and paths everywhere, including inside the SVGs', async () => {
+    const metrics = fixtureMetrics() as { labels: string[]; test: { per_class: { label: string }[] } };
+    metrics.labels = ['<script>alert(1)</script>', 'car', 'rain'];
+    metrics.test.per_class[0]!.label = metrics.labels[0]!;
+    const html = await readFile(await writeReport(await writeFixtureRun(join(scratch, 'hostile'), metrics)), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('names the file and key when metrics.json is wrong', async () => {

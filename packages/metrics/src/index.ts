@@ -11,8 +11,10 @@ export {
   perClass,
   scoresFromConfusion,
   topKAccuracy,
+  topKPredictions,
   weightedF1,
   type ClassScores,
+  type RankedClass,
 } from './scores.js';
 export { aggregateFolds, type FoldSummary } from './aggregate.js';
 export { classificationReport, type ClassificationReport, type ClassificationReportInput } from './report.js';

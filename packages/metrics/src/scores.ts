@@ -113,3 +113,27 @@ export function topKAccuracy(probs: ArrayLike<number>, yTrue: ArrayLike<number>,
   }
   return hits / n;
 }
+
+/** One ranked prediction. */
+export interface RankedClass {
+  index: number;
+  score: number;
+}
+
+/**
+ * The `k` highest-scoring classes of each row of a row-major `n × nClasses` matrix, best first
+ * (ties toward the lower class index), e.g. the top-3 shown for misclassified files.
+ */
+export function topKPredictions(probs: ArrayLike<number>, nClasses: number, k: number): RankedClass[][] {
+  if (probs.length % nClasses !== 0) {
+    throw new RangeError(`probs has ${probs.length} values, not a multiple of nClasses = ${nClasses}`);
+  }
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a positive integer, got ${k}`);
+  const rows: RankedClass[][] = [];
+  for (let i = 0; i < probs.length / nClasses; i++) {
+    const ranked = Array.from({ length: nClasses }, (_, c) => ({ index: c, score: probs[i * nClasses + c]! }));
+    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+    rows.push(ranked.slice(0, k));
+  }
+  return rows;
+}

@@ -9,6 +9,7 @@ import {
   macroF1,
   perClass,
   topKAccuracy,
+  topKPredictions,
   weightedF1,
 } from '../src/index.js';
 
@@ -65,6 +66,14 @@ describe('topKAccuracy', () => {
   const scores = [0.5, 0.2, 0.2, 0.3, 0.4, 0.2, 0.2, 0.4, 0.3, 0.7, 0.2, 0.1];
   it('top_k_accuracy_score docstring: k=2 gives 0.75', () => {
     expect(topKAccuracy(scores, [0, 1, 2, 2], 2)).toBe(0.75);
+  });
+  it('topKPredictions ranks classes best first, ties to the lower index', () => {
+    expect(topKPredictions(scores, 3, 2)).toEqual([
+      [{ index: 0, score: 0.5 }, { index: 1, score: 0.2 }],
+      [{ index: 1, score: 0.4 }, { index: 0, score: 0.3 }],
+      [{ index: 1, score: 0.4 }, { index: 2, score: 0.3 }],
+      [{ index: 0, score: 0.7 }, { index: 1, score: 0.2 }],
+    ]);
   });
   it('k=1 equals accuracy of argmax, k=nClasses is 1', () => {
     const yTrue = [0, 1, 2, 2];

@@ -7,7 +7,7 @@ export interface SeedCnnSpec {
 export interface CnnSpec {
   name: 'cnn';
   /** Output channels of each conv block. Default [32, 64, 128, 256]. */
-  channels?: number[];
+  channels?: readonly number[];
   /** Square kernel size of every conv. Default 3. */
   kernelSize?: number;
   /** Convolutions per block (each conv → [BN] → ReLU). Default 2. */

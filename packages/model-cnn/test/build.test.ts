@@ -29,7 +29,7 @@ describe('seed-cnn', () => {
     for (const [name, fanIn] of Object.entries(fanIns)) {
       const bound = 1 / Math.sqrt(fanIn);
       for (const w of model.getLayer(name).getWeights()) {
-        const v = w.dataSync();
+        const v = w.dataSync() as Float32Array;
         const max = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
         expect(max, name).toBeLessThanOrEqual(bound);
         if (v.length >= 100) {

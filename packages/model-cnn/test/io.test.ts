@@ -39,7 +39,7 @@ describe('saveModel / loadModel', () => {
     const out = join(dir, 'fetch');
     await saveModel(model, out, samplePreprocess(8, 8, ['yes', 'no']));
     const requested: string[] = [];
-    const fakeFetch = (async (input: URL | RequestInfo) => {
+    const fakeFetch = (async (input: string | URL | Request) => {
       const url = new URL(String(input));
       requested.push(url.pathname);
       const body = await readFile(join(out, url.pathname.replace('/models/m1/', '')));

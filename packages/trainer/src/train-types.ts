@@ -33,6 +33,8 @@ export interface TrainOptions {
   /** Per-class loss weights, 'auto' = balanced from the training label counts, or null (default). */
   classWeights?: 'auto' | number[] | null;
   augment?: AugmentOptions;
+  /** Label smoothing ε: targets become (1−ε)·onehot + ε/nClasses (PyTorch's label_smoothing without class weights). Default 0. */
+  labelSmoothing?: number;
   earlyStopping?: EarlyStoppingOptions;
   adam?: AdamOptions;
   /** Write a checkpoint here after every epoch. */

@@ -33,6 +33,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const [rows, cachedCols] = options.train.sampleShape;
   const cols = options.augment?.crop?.frames ?? modelFrames(model) ?? cachedCols;
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing < 1)) throw new RangeError(`labelSmoothing must be in [0, 1), got ${smoothing}`);
   const classWeights = resolveClassWeights(options.classWeights ?? null, options.train.labels, nClasses);
   const schedule = new LrSchedule(options.schedule ?? { kind: 'constant' }, options.lr, epochs);
   if (schedule.monitor === 'val_loss' && !options.validation) throw new Error("schedule 'plateau' monitors val_loss: give a validation source or monitor 'loss'");
@@ -92,6 +94,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const { data, targets } = options.augment
           ? augmentBatch(raw, labels, shape, options.augment, rng)
           : { data: cropFrames(raw, labels.length, rows, cachedCols, cols), targets: oneHot(labels, nClasses) };
+        if (smoothing > 0) for (let k = 0; k < targets.length; k++) targets[k] = (1 - smoothing) * targets[k]! + smoothing / nClasses;
         const batch: StepBatch = {
           data,
           targets,

@@ -34,6 +34,13 @@ describe('data-parallel training', () => {
     });
   });
 
+  it('runs workers on the repaired wasm backend with the same losses as cpu (to 1e-4)', async () => {
+    const cpu = await losses({ name: 'seed-cnn' }, { epochs: 1 });
+    const wasm = await losses({ name: 'seed-cnn' }, { epochs: 1, parallel: { workers: 1, backend: 'wasm' } });
+    expect(wasm.batches).toHaveLength(4);
+    wasm.batches.forEach((b, i) => expect(Math.abs(b.loss - cpu.batches[i]!.loss) / cpu.batches[i]!.loss).toBeLessThan(1e-4));
+  });
+
   it('trains a batch-norm + dropout model with averaged moving statistics', async () => {
     const spec: ModelSpec = { name: 'cnn', channels: [4, 8], convsPerBlock: 1 };
     const { result, weights } = await losses(spec, { parallel: { workers: 2 }, epochs: 1 });

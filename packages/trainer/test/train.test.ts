@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelSpec } from '@earshot/model-cnn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arraySource, evaluate, getAllWeights, predict, train, type BatchLog, type EpochLog, type TrainOptions } from '../src/index.js';
+import { arraySource, evaluate, getAllWeights, predict, readCheckpoint, train, type BatchLog, type EpochLog, type TrainOptions } from '../src/index.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
 let dir: string;
@@ -128,7 +128,29 @@ describe('train', () => {
     expect(getAllWeights(resumed.model)).toEqual(getAllWeights(full.model));
   });
 
+  it('stops after the current batch when aborted, keeping the last complete checkpoint', async () => {
+    const controller = new AbortController();
+    const checkpointDir = join(dir, 'aborted');
+    let seen = 0;
+    const { result } = run({ name: 'cnn', channels: [4], convsPerBlock: 1 }, 2, {
+      epochs: 3,
+      checkpointDir,
+      labelSmoothing: 0.1,
+      onBatchEnd: (b) => {
+        seen++;
+        if (b.epoch === 2 && b.batch === 2) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    const r = await result;
+    expect(r.aborted).toBe(true);
+    expect(seen).toBe(6 + 2);
+    expect(r.history).toHaveLength(1);
+    expect((await readCheckpoint(checkpointDir))!.epoch).toBe(1);
+  });
+
   it('rejects bad options with clear messages', async () => {
+    await expect(run({ name: 'seed-cnn' }, 1, { labelSmoothing: 1 }).result).rejects.toThrow(/labelSmoothing/);
     await expect(run({ name: 'seed-cnn' }, 1, { earlyStopping: { patience: 1 } }).result).rejects.toThrow(/earlyStopping needs a validation/);
     await expect(run({ name: 'seed-cnn' }, 1, { classWeights: [1, 2] }).result).rejects.toThrow(/classWeights must list 3/);
     await expect(run({ name: 'seed-cnn' }, 1, { batchSize: 0 }).result).rejects.toThrow(/batchSize/);

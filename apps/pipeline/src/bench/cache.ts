@@ -225,28 +225,33 @@ async function warmCacheSpeedup(): Promise<string[]> {
     const decode = { sr: 22050, mono: true };
     const features = { kind: 'melspectrogram', nMels: N_MELS, nFft: 2048, hopLength: 512 };
     const extractor = mel.createMelExtractor({ sr: 22050, nMels: N_MELS, nFft: 2048, hopLength: 512 });
-    const keyOf = (bytes: Uint8Array): string =>
-      featureKey({ audioHash: hashBytes(bytes), decode, features, codeVersion: 'bench' });
+    const keyOf = (audioHash: string): string => featureKey({ audioHash, decode, features, codeVersion: 'bench' });
 
     let started = performance.now();
     const writes: Promise<void>[] = [];
     for (const file of files) {
       const bytes = readFileSync(file);
+      const audioHash = hashBytes(bytes);
       const { y } = await audio.loadAudio(bytes, { sr: 22050 });
       const spec = extractor.compute(y) as { data: Float32Array; rows?: number; cols?: number };
-      writes.push(cache.put(keyOf(bytes), { data: spec.data, shape: [spec.rows ?? N_MELS, spec.cols ?? spec.data.length / N_MELS] }));
+      cache.fileHash(file); // what the features stage does, so the warm run can skip hashing
+      writes.push(cache.put(keyOf(audioHash), { data: spec.data, shape: [spec.rows ?? N_MELS, spec.cols ?? spec.data.length / N_MELS] }));
     }
     await Promise.all(writes);
     const coldSeconds = (performance.now() - started) / 1000;
 
     started = performance.now();
     let hits = 0;
-    for (const file of files) if (cache.get(keyOf(readFileSync(file)))) hits++;
+    for (const file of files) if (cache.get(keyOf(hashBytes(readFileSync(file))))) hits++;
+    const rehashSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    for (const file of files) if (cache.get(keyOf(cache.fileHash(file)))) hits++;
     const warmSeconds = (performance.now() - started) / 1000;
     await cache.close();
     return [
       `warm cache (${files.length} FSDD clips, single thread): compute+put ${coldSeconds.toFixed(2)} s, ` +
-        `read+hash+get ${warmSeconds.toFixed(3)} s (${hits} hits) → ${(coldSeconds / warmSeconds).toFixed(0)}× faster`,
+        `read+hash+get ${rehashSeconds.toFixed(3)} s (${(coldSeconds / rehashSeconds).toFixed(0)}×), ` +
+        `memoized fileHash+get ${warmSeconds.toFixed(3)} s (${(coldSeconds / warmSeconds).toFixed(0)}×); ${hits} hits`,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,17 +8,17 @@ export interface CacheBatchSourceOptions {
   inMemory?: boolean;
   /**
    * Streaming only: reopen lmdb's memory map after this many bytes were read through it, so the
-   * pages of a large dataset don't pile up in this process's RSS (default 64 MB; 0 = never).
+   * pages of a large dataset don't pile up in this process's RSS (default 16 MiB; 0 = never).
    */
   releaseMappedEveryBytes?: number;
 }
 
-const DEFAULT_RELEASE_EVERY_BYTES = 64 * 2 ** 20;
+const DEFAULT_RELEASE_EVERY_BYTES = 16 * 2 ** 20;
 
 /**
  * Feed training from the cache. By default each `read` pulls just that batch's entries from lmdb
  * (verified, copied straight from the memory map into the batch buffer), so memory stays at one
- * batch whatever the dataset size. `read` is synchronous except every ~64 MB read, when it
+ * batch whatever the dataset size. `read` is synchronous except every ~16 MiB read, when it
  * returns a promise while the memory map is reopened (see `FeatureCache.releaseMappedMemory`).
  */
 export function cacheBatchSource(

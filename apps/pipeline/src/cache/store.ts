@@ -1,6 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { open, type Database, type RootDatabase, type RootDatabaseOptionsWithPath } from 'lmdb';
+import { hashBytes } from './hash.js';
 import { decodeTensor, encodeTensor, inspectTensor, type FeatureTensor } from './codec.js';
 
 /** The lmdb file inside a cache dir (lmdb adds `features.mdb-lock` beside it). */
@@ -36,6 +39,27 @@ export function decodeAccess(bytes: Uint8Array | undefined): AccessRecord | unde
   return { lastAccessMs: view.getFloat64(0, true), bytes: view.getFloat64(8, true) };
 }
 
+/** An in-flight computation of an entry by some process (see `FeatureCache.claim`). */
+export interface Claim {
+  owner: string;
+  host: string;
+  pid: number;
+  expiresMs: number;
+}
+
+const DEFAULT_CLAIM_TTL_MS = 5 * 60_000;
+
+function ownerAlive(claim: Claim): boolean {
+  if (claim.host !== hostname()) return true; // can't tell: trust the expiry
+  if (claim.pid === process.pid) return true;
+  try {
+    process.kill(claim.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Access-time updates are buffered and written in one transaction per this many keys. */
 const TOUCH_BATCH = 1024;
 
@@ -60,6 +84,10 @@ export class FeatureCache {
   private values!: Database<Buffer, string>;
   private access!: Database<Buffer, string>;
   private meta!: Database<RunRecord, string>;
+  private claims!: Database<Claim, string>;
+  private fileHashes!: Database<string, string>;
+  /** Identifies this instance's claims (one process may open several instances). */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private bytesReadSinceMap = 0;
   private reopening: Promise<void> | undefined;
 
@@ -75,20 +103,27 @@ export class FeatureCache {
   private attach(): void {
     const path = join(this.dir, CACHE_FILE);
     try {
-      this.env = open({ path, maxDbs: 8 });
+      // noReadAhead (MADV_RANDOM): training reads entries in random order, and read-ahead would
+      // map several neighbouring entries into this process for every one read.
+      const options: RootDatabaseOptionsWithPath & { noReadAhead: boolean } = { path, maxDbs: 8, noReadAhead: true };
+      this.env = open(options);
     } catch (error) {
       throw new Error(`feature cache: cannot open ${path}: ${(error as Error).message}`);
     }
     this.values = this.env.openDB<Buffer, string>({ name: 'values', encoding: 'binary' });
     this.access = this.env.openDB<Buffer, string>({ name: 'access', encoding: 'binary' });
     this.meta = this.env.openDB<RunRecord, string>({ name: 'meta', encoding: 'json' });
+    this.claims = this.env.openDB<Claim, string>({ name: 'claims', encoding: 'json' });
+    this.fileHashes = this.env.openDB<string, string>({ name: 'file-hashes', encoding: 'string' });
     this.bytesReadSinceMap = 0;
   }
 
   /**
    * Bytes of values read since the memory map was last (re)opened. Every page read through lmdb's
    * map stays resident in this process (counted in its RSS as file-backed memory) until the map
-   * is closed, so a streaming reader calls `releaseMappedMemory` every few tens of MB.
+   * is closed. Random reads map several times the bytes they read (the kernel maps whole
+   * 64 KB windows around each fault), so a streaming reader calls `releaseMappedMemory` every
+   * ~16 MB read.
    */
   get mappedBytesRead(): number {
     return this.bytesReadSinceMap;
@@ -164,6 +199,7 @@ export class FeatureCache {
     return this.env.transaction(() => {
       this.values.put(key, bytes);
       this.access.put(key, record);
+      if (this.claims.doesExist(key)) this.claims.remove(key);
     }).then(() => undefined);
   }
 
@@ -191,6 +227,22 @@ export class FeatureCache {
     this.assertReadable();
     const bytes = this.values.getBinaryFast(key);
     return bytes ? inspectTensor(bytes)?.shape : undefined;
+  }
+
+  /**
+   * `hashBytes` of a file's content, remembered by (path, size, mtime, inode) so a warm run
+   * neither reads nor hashes unchanged files (as git and make trust mtimes). An edited or
+   * replaced file changes size, mtime or inode, so it is hashed again.
+   */
+  fileHash(path: string): string {
+    this.assertReadable();
+    const stat = statSync(path, { bigint: true });
+    const memoKey = `${resolve(path)}\0${stat.size}\0${stat.mtimeNs}\0${stat.ino}`;
+    const known = this.fileHashes.get(memoKey);
+    if (known !== undefined) return known;
+    const hash = hashBytes(readFileSync(path));
+    void this.fileHashes.put(memoKey, hash);
+    return hash;
   }
 
   /** Note that `key` was used now (buffered; written in batches for prune's age rule). */
@@ -262,6 +314,39 @@ export class FeatureCache {
         this.access.remove(key);
       }
     });
+  }
+
+  /**
+   * Claim the entries of `keys` that nobody has computed or is computing, so concurrent
+   * processes sharing the cache split the work instead of doing it twice. Returns the keys this
+   * instance should compute. A claim ends with `put` (or `release`); it lapses after `ttlMs`, or
+   * at once when its owner was a process on this host that no longer runs (e.g. killed).
+   */
+  claim(keys: readonly string[], ttlMs = DEFAULT_CLAIM_TTL_MS): Promise<string[]> {
+    this.assertOpen();
+    if (this.reopening) return this.reopening.then(() => this.claim(keys, ttlMs));
+    const mine: string[] = [];
+    return this.env
+      .transaction(() => {
+        const now = Date.now();
+        for (const key of keys) {
+          if (this.values.doesExist(key)) continue;
+          const held = this.claims.get(key);
+          if (held && held.owner !== this.owner && held.expiresMs > now && ownerAlive(held)) continue;
+          this.claims.put(key, { owner: this.owner, host: hostname(), pid: process.pid, expiresMs: now + ttlMs });
+          mine.push(key);
+        }
+      })
+      .then(() => mine);
+  }
+
+  /** Give up this instance's claims on `keys` (e.g. their computation failed). */
+  release(keys: readonly string[]): Promise<void> {
+    return this.env
+      .transaction(() => {
+        for (const key of keys) if (this.claims.get(key)?.owner === this.owner) this.claims.remove(key);
+      })
+      .then(() => undefined);
   }
 
   private writeTouches(): Promise<void> {

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { arraySource, predict } from '@earshot/trainer';
 import { DEFAULT_AUDIO_EXTENSIONS, loadAudio } from '@earshot/dataset-io';
 import { loadModel, type Preprocess } from '@earshot/model-cnn';
 import { initBackend } from '@earshot/tf-runtime';
@@ -112,7 +112,8 @@ export async function predictFiles(runDir: string, inputs: readonly string[], to
         }
         batch.set(data, w * rows * cols);
       }
-      const probs = tf.tidy(() => (model.predict(tf.tensor4d(batch, [starts.length, rows, cols, 1])) as tf.Tensor).dataSync() as Float32Array);
+      // The model outputs logits; the trainer's predict applies the softmax.
+      const probs = await predict(model, arraySource(batch, new Int32Array(starts.length), [rows, cols]), 64);
       const n = labels.length;
       const mean = new Float64Array(n);
       const windows = starts.map((start, w) => {

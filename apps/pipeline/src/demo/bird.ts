@@ -74,7 +74,7 @@ export function synthBird(rng: Rng, sr: number, n: number): Float32Array {
         out[first + i] = (out[first + i] as number) + gain * env * env * s;
       }
       start += seconds + interval * rng.uniform(0.8, 1.2);
-      if (start >= duration) break;
+      if (regular && start >= duration) break; // the song ran past the end of the clip
     }
   }
   return out;

@@ -44,7 +44,7 @@ export function synthCar(rng: Rng, sr: number, n: number): Float32Array {
     let doppler = 1;
     if (speed > 0) {
       const x = speed * (t - closestTime); // position along the road, negative while approaching
-      const distance = Math.hypot(x, closest);
+      const distance = Math.sqrt(x * x + closest * closest);
       gain = closest / distance;
       // Radial velocity is negative while approaching (pitch up) and positive after the pass.
       const radial = (speed * x) / distance;

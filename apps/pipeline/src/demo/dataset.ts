@@ -5,7 +5,7 @@ import { DEMO_LABELS, DEMO_SAMPLE_RATE, generateClip } from './generate.js';
 import { encodeWavPcm16 } from './wav.js';
 
 /** Bump when the synthesis changes, so existing datasets are regenerated. */
-export const DEMO_GENERATOR_VERSION = 1;
+export const DEMO_GENERATOR_VERSION = 2;
 export const DEMO_MANIFEST = '.earshot-demo.json';
 
 export interface DemoDatasetOptions {
@@ -93,6 +93,24 @@ async function generateInto(dir: string, params: DemoParams): Promise<void> {
   await writeFile(join(dir, DEMO_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** Removes temporary folders left next to `target` by generations that were killed. */
+async function removeAbandoned(parent: string, target: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:tmp|old)-(\\d+)-[0-9a-f]+$`);
+  for (const name of await readdir(parent)) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (pid && !isAlive(pid)) await rm(join(parent, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * Makes sure `root` holds the synthetic bird/car/rain dataset for these parameters and returns
  * `root` (absolute), the folder holding the `bird/`, `car/` and `rain/` class folders.
@@ -113,11 +131,15 @@ export async function ensureDemoDataset(root: string, opts: DemoDatasetOptions =
 
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
+  await removeAbandoned(parent, target);
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const temporary = join(parent, `.${basename(target)}.tmp-${suffix}`);
   const retired = join(parent, `.${basename(target)}.old-${suffix}`);
   try {
     await generateInto(temporary, params);
+    // Another process may have finished the same dataset meanwhile: keep it rather than swap it
+    // away under a reader.
+    if (matches(await readManifest(target), params)) return target;
     await rename(target, retired).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });

@@ -81,7 +81,7 @@ export function brownNoise(rng: Rng, n: number): Float32Array {
 
 /**
  * Slowly varying random curve around 0 with values roughly in [-1, 1]: random knots every
- * `knotSeconds`, joined by cosine interpolation. Used for pitch jitter and intensity gusts.
+ * `knotSeconds`, joined by smoothstep interpolation. Used for pitch jitter and intensity gusts.
  */
 export function smoothRandom(rng: Rng, n: number, sr: number, knotSeconds: number): Float32Array {
   const step = Math.max(1, Math.round(knotSeconds * sr));
@@ -92,7 +92,7 @@ export function smoothRandom(rng: Rng, n: number, sr: number, knotSeconds: numbe
   for (let i = 0; i < n; i++) {
     const k = Math.floor(i / step);
     const t = (i - k * step) / step;
-    const w = 0.5 - 0.5 * Math.cos(Math.PI * t);
+    const w = t * t * (3 - 2 * t);
     out[i] = (values[k] as number) * (1 - w) + (values[k + 1] as number) * w;
   }
   return out;

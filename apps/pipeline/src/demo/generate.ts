@@ -35,14 +35,14 @@ export function generateClip(spec: ClipSpec): Float32Array {
 
   // Ambience under every clip at a random SNR: pink (wind, traffic hum) or brown (rumble).
   const ambience = rng.chance(0.6) ? pinkNoise(rng, n) : brownNoise(rng, n);
-  addInto(clip, scaleToRms(ambience, 1), dbToGain(-rng.uniform(0, 22)));
+  addInto(clip, scaleToRms(ambience, 1), dbToGain(-rng.uniform(-2, 18)));
 
   // Occasionally another class leaks in, well below the foreground (a distant car under rain).
-  if (rng.chance(0.25)) {
+  if (rng.chance(0.35)) {
     const others = DEMO_LABELS.filter((label) => label !== spec.label);
     const other = rng.pick(others);
     const interference = scaleToRms(SYNTHS[other](rng, sr, n), 1);
-    addInto(clip, interference, dbToGain(-rng.uniform(6, 18)));
+    addInto(clip, interference, dbToGain(-rng.uniform(3, 15)));
   }
 
   // Fade the edges (10 ms) so clips don't start or end with a click.

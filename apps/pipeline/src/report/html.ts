@@ -44,6 +44,8 @@ function figure(svg: string | undefined, caption: string): string {
   return svg ? `<figure>${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>` : '';
 }
 
+const testFiles = (test: TestMetrics) => test.confusion_matrix.flat().reduce((a, b) => a + b, 0);
+
 function headline(test: TestMetrics | undefined): string {
   if (!test) return '<p class="muted">No test results in metrics.json.</p>';
   const cards: [string, string][] = [
@@ -233,7 +235,7 @@ export function renderReportHtml({ metrics, config, charts }: ReportContent): st
 </head>
 <body><main>
 <header><h1>${escapeHtml(title)}</h1><div class="muted">${escapeHtml(subtitle)}</div></header>
-<section><h2>Test results</h2>${headline(test)}
+<section><h2>Test results${test ? ` <span class="count">${testFiles(test)} files</span>` : ''}</h2>${headline(test)}
 <div class="row">${figure(charts.confusionMatrix, 'Confusion matrix: rows are true labels, columns predictions; colour is the share of the row.')}
 <div>${perClassTable(test)}</div></div></section>
 ${curves ? `<section><h2>Training</h2><div class="row">${curves}</div></section>` : ''}

@@ -17,12 +17,13 @@ import {
   type ExperimentConfig,
 } from '../config/index.js';
 import { FEATURE_CODE_VERSION } from '../features/extract.js';
+import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createRunDir, runFiles } from '../run-dir.js';
 import { evaluate, poolPredictions, predictSource, type Predictions, type TestMetrics } from './evaluate.js';
 import { FileFailedError, featuresStage, type FeatureJob, type SkippedFile } from './features.js';
-import { scanStage } from './scan.js';
-import { planSplits, manifestCsv } from './split.js';
+import { scanReport, scanStage } from './scan.js';
+import { firstFoldManifest, manifestCsv, planSplits } from './split.js';
 import { makeSource, trainStage, trainStatistics, type EpochRecord, type Standardization } from './train.js';
 
 export const EARSHOT_VERSION = '0.1.0';
@@ -36,9 +37,7 @@ export interface RunOptions {
 type Timings = Record<'scan' | 'features' | 'train' | 'evaluate' | 'report' | 'total', number>;
 
 /** Thrown when `--resume` points at a run whose config differs from this one. */
-export class ResumeMismatchError extends Error {
-  override name = 'ResumeMismatchError';
-}
+export class ResumeMismatchError extends UsageError {}
 
 /**
  * scan → decode + resample + fixed length → features (cache) → train → evaluate → report.
@@ -72,16 +71,15 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   }
   await writeFile(join(runDir, runFiles.config), configYaml);
 
-  // scan
+  // scan, split, scan report (it flags duplicate files across splits)
   const scan = await timed('scan', () => scanStage(config, log));
-  await writeFile(join(runDir, runFiles.scanReport), scan.reportText);
-  await writeFile(join(runDir, runFiles.scanReportJson), `${JSON.stringify(scan.reportJson, null, 2)}\n`);
-  log.info(scan.reportText.trimEnd());
-  reportSkipped(scan.skipped, config, log);
-
-  // split (on the files that scanned)
   const plan = planSplits(scan.items, config);
   const labels = plan.labels;
+  const report = scanReport(scan, firstFoldManifest(scan.items, plan));
+  await writeFile(join(runDir, runFiles.scanReport), report.text);
+  await writeFile(join(runDir, runFiles.scanReportJson), `${JSON.stringify(report.json, null, 2)}\n`);
+  log.info(report.text.trimEnd());
+  reportSkipped(scan.skipped, config, log);
 
   // features
   const decode = decodeOptions(config);

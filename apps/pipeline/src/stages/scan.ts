@@ -1,9 +1,20 @@
 import { resolve } from 'node:path';
-import { scanDataset, type AudioItem, type DatasetSource } from '@earshot/dataset-io';
+import {
+  buildScanReport,
+  isProblem,
+  probeAudio,
+  renderScanReport,
+  scanDataset,
+  type AudioItem,
+  type AudioProbe,
+  type DatasetSource,
+  type Problem,
+  type ScanReport,
+  type SplitName,
+} from '@earshot/dataset-io';
 import type { ExperimentConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { SkippedFile } from './features.js';
-import { scanReport } from './scan-report.js';
 
 export interface ScanStageResult {
   /** Absolute dataset folder. */
@@ -12,8 +23,11 @@ export interface ScanStageResult {
   items: AudioItem[];
   /** Files that cannot be used, each with its reason. */
   skipped: SkippedFile[];
-  reportText: string;
-  reportJson: unknown;
+  /** For the scan report: every scanned item, its probe, and the scan's own findings. */
+  allItems: AudioItem[];
+  probes: (AudioProbe | Problem)[];
+  scanProblems: Problem[];
+  warnings: Problem[];
 }
 
 /** Where the dataset lives: `dataset.root` resolved against the working directory, or the generated demo set. */
@@ -62,9 +76,35 @@ export async function scanStage(config: ExperimentConfig, log: Logger): Promise<
   const root = await datasetRoot(config);
   log.info(`scan: ${root}`);
   const result = await scanDataset(datasetSource(config, root));
-  const items = [...result.items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const skipped = result.problems.map((p) => ({ path: p.path, reason: p.reason }));
+  // Probe every file (header for PCM WAV, a validating decode otherwise) so bad files surface
+  // before any feature is computed.
+  const probes: (AudioProbe | Problem)[] = new Array(result.items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < result.items.length) {
+        const i = next++;
+        probes[i] = await probeAudio(result.items[i]!.path);
+      }
+    }),
+  );
+  const bad = new Set(probes.filter(isProblem).map((p) => p.path));
+  const items = result.items
+    .filter((item) => !bad.has(item.path))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const skipped = [...result.problems, ...probes.filter(isProblem)].map((p) => ({ path: p.path, reason: p.reason }));
   if (items.length === 0) throw new Error(`dataset ${root}: no usable audio files found`);
-  const report = await scanReport(root, items, skipped, result.warnings);
-  return { root, items, skipped, reportText: report.text, reportJson: report.json };
+  return { root, items, skipped, allItems: result.items, probes, scanProblems: result.problems, warnings: result.warnings };
+}
+
+/** The scan report (counts, duration/rate/channel histograms, bad files, duplicates across splits). */
+export function scanReport(scan: ScanStageResult, manifest?: Record<string, SplitName>): { text: string; json: ScanReport } {
+  const report = buildScanReport({
+    items: scan.allItems,
+    probes: scan.probes,
+    problems: scan.scanProblems,
+    warnings: scan.warnings,
+    ...(manifest && { manifest }),
+  });
+  return { text: `${renderScanReport(report).trimEnd()}\n`, json: report };
 }

@@ -1,4 +1,4 @@
-import { splitItems, presetSplit, type AudioItem, type SplitSpec } from '@earshot/dataset-io';
+import { splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
 import type { ExperimentConfig } from '../config/index.js';
 import { seededRandom } from '../features/extract.js';
 
@@ -107,4 +107,12 @@ export function manifestCsv(items: readonly AudioItem[], plan: SplitPlan, keys?:
     rows.push([item.path, item.label, split, ...(cv ? [r?.fold ?? ''] : [])].map(csvField).join(','));
   });
   return `${rows.join('\n')}\n`;
+}
+
+/** file → split of the first (or only) fold, for the scan report's duplicate check. */
+export function firstFoldManifest(items: readonly AudioItem[], plan: SplitPlan): Record<string, SplitName> {
+  const out: Record<string, SplitName> = {};
+  const f = plan.folds[0]!;
+  for (const name of ['train', 'validation', 'test'] as const) for (const i of f[name]) out[items[i]!.path] = name;
+  return out;
 }

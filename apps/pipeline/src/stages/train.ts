@@ -111,7 +111,6 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
   const model = buildModel(opts.spec, { inputShape: opts.shape, nClasses: opts.nClasses, seed: opts.seed });
   const params = countParams(model);
   log.info(`${opts.prefix ?? ''}model: ${opts.spec.name}, ${params.toLocaleString('en-US')} parameters`);
-  const epochs: EpochRecord[] = [];
   const batches = Math.ceil(opts.train.size / settings.batchSize);
   let bar = log.progress(`epoch 1/${settings.epochs}`, batches);
   const result = await runTraining({
@@ -132,10 +131,6 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     onBatchEnd: (b) => bar.update(b.batch, { loss: b.meanLoss, acc: b.accuracy }),
     onEpochEnd: (e) => {
       bar.stop();
-      const record: EpochRecord = { epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, lr: e.lr, seconds: e.seconds };
-      if (e.valLoss !== undefined) record.val_loss = e.valLoss;
-      if (e.valAccuracy !== undefined) record.val_accuracy = e.valAccuracy;
-      epochs.push(record);
       const val = e.valLoss !== undefined ? `, val_loss: ${fmt(e.valLoss)}, val_accuracy: ${fmt(e.valAccuracy ?? NaN)}` : '';
       log.info(
         `${opts.prefix ?? ''}Epoch ${e.epoch}/${settings.epochs}, Loss: ${fmt(e.loss)}, accuracy: ${fmt(e.accuracy)}${val} (${e.seconds.toFixed(1)} s)`,
@@ -146,6 +141,16 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
   if (result.resumedFromEpoch > 0) log.info(`${opts.prefix ?? ''}resumed after epoch ${result.resumedFromEpoch}`);
   if (result.stoppedEarly) log.info(`${opts.prefix ?? ''}early stopping: kept the weights of epoch ${result.bestEpoch}`);
   bar.stop();
+  // The history includes epochs restored from a checkpoint on --resume.
+  const epochs = result.history.map((e): EpochRecord => ({
+    epoch: e.epoch,
+    loss: e.loss,
+    accuracy: e.accuracy,
+    ...(e.valLoss !== undefined && { val_loss: e.valLoss }),
+    ...(e.valAccuracy !== undefined && { val_accuracy: e.valAccuracy }),
+    lr: e.lr,
+    seconds: e.seconds,
+  }));
   return { model, params, epochs };
 }
 

@@ -3,10 +3,10 @@ import type { WasmOps, TensorInfo } from './wasm-ops.js';
 
 /**
  * dW of a 2-D convolution (missing on wasm, tfjs#8474), as XNNPACK GEMMs, one per batch item:
- *   dW[(kh,kw,ci), co] = Σ_b P_bᵀ · dy_b,  P_bᵀ[(kh,kw,ci), (oh,ow)] = x[b, oh·s+kh−pad, ow·s+kw−pad, ci].
+ *   dW[(kh,kw,ci), co] = Σ_b P_bᵀ · dy_b,  P_bᵀ[(kh,kw,ci), pixel] = x_b at that pixel shifted by the tap.
  * XNNPACK's GEMM has no blocking along the reduced axis, so one GEMM over all B·H·W pixels
  * streams the whole of dy once per row tile; per-item GEMMs keep each operand cache-sized.
- * P is built batch-major from fh·fw shifted slices, so each P_bᵀ and dy_b is a view, not a copy.
+ * Each P_bᵀ and dy_b is a view into one batch-major buffer, not a copy.
  */
 export function conv2dBackpropFilter(
   ops: WasmOps,
@@ -21,18 +21,17 @@ export function conv2dBackpropFilter(
     attrs.pad, attrs.dimRoundingMode, false, dataFormat);
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const [batch, inH, inW, inC] = x.shape as [number, number, number, number];
-  const [, outH, outW, outC] = dy.shape as [number, number, number, number];
-  const pixels = outH * outW;
+  const outC = dy.shape[3]!;
   const taps = fh * fw * inC;
 
   const xT = inC === 1 ? ops.reshape(x, [batch, 1, inH, inW]) : ops.transpose(x, [0, 3, 1, 2]);
-  const patches = sh === 1 && sw === 1
-    ? gatherPatchesUnitStride(ops, xT, info, outH, outW)
-    : gatherPatchesStrided(ops, xT, info, outH, outW);
+  const { patches, rhs, pixels, rhsBatchStride } = sh === 1 && sw === 1
+    ? gatherUnitStride(ops, xT, dy, info)
+    : gatherStrided(ops, xT, dy, info);
   const sum = new Float32Array(taps * outC);
   for (let b = 0; b < batch; b++) {
     const left = ops.view(patches, b * taps * pixels, [taps, pixels]);
-    const right = ops.view(dy, b * pixels * outC, [pixels, outC]);
+    const right = ops.view(rhs, b * rhsBatchStride, [pixels, outC]);
     const part = ops.run('BatchMatMul', { a: left, b: right }, { transposeA: false, transposeB: false });
     const values = ops.backend.typedArrayFromHeap(part) as Float32Array;
     for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + values[i]!;
@@ -47,56 +46,51 @@ export function conv2dBackpropFilter(
 
 type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
+/** GEMM operands: batch-major Pᵀ [B, taps·pixels] and dy-like rows [B, ≥ pixels, outC]. */
+interface Gathered { patches: TensorInfo; rhs: TensorInfo; pixels: number; rhsBatchStride: number }
+
 /**
- * Pᵀ batch-major, [B, fh·fw·inC·outH·outW], from channel-major xT [B, inC, H, W], by one
- * memmove per output row (copyWithin on the wasm heap: no padding pass, no slices).
+ * Stride 1: on the zero-padded input [B, inC, Hp, Wp], tap (kh, kw) of the "extended"
+ * pixel oh·Wp + ow is element oh·Wp + ow + kh·Wp + kw of the channel plane, so each Pᵀ row
+ * is ONE contiguous run (a single memmove). The Wp − outW extra columns per row meet zeros
+ * padded into dy, and the run stops where the plane ends.
  */
-function gatherPatchesUnitStride(
-  ops: WasmOps, xT: TensorInfo, info: ConvInfo, outH: number, outW: number,
-): TensorInfo {
-  const { batchSize: batch, inHeight: inH, inWidth: inW, inChannels: inC, filterHeight: fh,
-    filterWidth: fw, padInfo } = info;
-  const pixels = outH * outW;
-  const patches = ops.backend.makeOutput([batch, fh * fw * inC * pixels], 'float32');
+function gatherUnitStride(ops: WasmOps, xT: TensorInfo, dy: TensorInfo, info: ConvInfo): Gathered {
+  const { batchSize: batch, inChannels: inC, filterHeight: fh, filterWidth: fw, padInfo,
+    outHeight: outH, outWidth: outW, outChannels: outC } = info;
+  const padded = padInfo.top + padInfo.bottom + padInfo.left + padInfo.right === 0 ? xT
+    : ops.temp('PadV2', { x: xT }, {
+      paddings: [[0, 0], [0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right]], constantValue: 0 });
+  const [, , hp, wp] = padded.shape as [number, number, number, number];
+  const pixels = (outH - 1) * wp + outW;
+  const taps = fh * fw * inC;
+  const rhs = wp === outW ? dy
+    : ops.temp('PadV2', { x: dy }, { paddings: [[0, 0], [0, 0], [0, wp - outW], [0, 0]], constantValue: 0 });
+
+  const patches = ops.backend.makeOutput([batch, taps * pixels], 'float32');
   ops.own(patches);
   const heap = ops.backend.wasm.HEAPF32 as Float32Array;
-  const src0 = ops.offsetOf(xT) / 4;
-  const dst0 = ops.offsetOf(patches) / 4;
-  const plane = inH * inW;
-  let dst = dst0;
+  const src0 = ops.offsetOf(padded) / 4;
+  let dst = ops.offsetOf(patches) / 4;
+  const plane = hp * wp;
   for (let b = 0; b < batch; b++) {
     for (let kh = 0; kh < fh; kh++) {
       for (let kw = 0; kw < fw; kw++) {
-        // Output columns [owStart, owEnd) read input columns ow + kw − padLeft inside [0, inW).
-        const shift = kw - padInfo.left;
-        const owStart = Math.max(0, -shift);
-        const owEnd = Math.min(outW, inW - shift);
-        for (let ci = 0; ci < inC; ci++) {
-          const srcPlane = src0 + (b * inC + ci) * plane;
-          for (let oh = 0; oh < outH; oh++, dst += outW) {
-            const ih = oh + kh - padInfo.top;
-            if (ih < 0 || ih >= inH || owEnd <= owStart) {
-              heap.fill(0, dst, dst + outW);
-              continue;
-            }
-            if (owStart > 0) heap.fill(0, dst, dst + owStart);
-            const from = srcPlane + ih * inW + owStart + shift;
-            heap.copyWithin(dst + owStart, from, from + (owEnd - owStart));
-            if (owEnd < outW) heap.fill(0, dst + owEnd, dst + outW);
-          }
+        for (let ci = 0; ci < inC; ci++, dst += pixels) {
+          const from = src0 + (b * inC + ci) * plane + kh * wp + kw;
+          heap.copyWithin(dst, from, from + pixels);
         }
       }
     }
   }
-  return patches;
+  return { patches, rhs, pixels, rhsBatchStride: outH * wp * outC };
 }
 
 /** Pᵀ batch-major for strided convolutions, from fh·fw strided slices of the padded input. */
-function gatherPatchesStrided(
-  ops: WasmOps, xT: TensorInfo, info: ConvInfo, outH: number, outW: number,
-): TensorInfo {
+function gatherStrided(ops: WasmOps, xT: TensorInfo, dy: TensorInfo, info: ConvInfo): Gathered {
   const { batchSize: batch, inHeight: inH, inWidth: inW, inChannels: inC, filterHeight: fh,
-    filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo } = info;
+    filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo, outHeight: outH, outWidth: outW,
+    outChannels: outC } = info;
   const spanH = (outH - 1) * sh + 1;
   const spanW = (outW - 1) * sw + 1;
   const padBottom = Math.max(0, fh - 1 + spanH - inH - padInfo.top);
@@ -113,5 +107,6 @@ function gatherPatchesStrided(
       shifted.push(ops.reshape(s, [batch, inC * outH * outW]));
     }
   }
-  return ops.concat(shifted, 1);
+  const pixels = outH * outW;
+  return { patches: ops.concat(shifted, 1), rhs: dy, pixels, rhsBatchStride: pixels * outC };
 }

@@ -20,6 +20,12 @@ export function workerUrl(): URL {
   throw new Error(`@earshot/trainer: worker entry not found at ${fileURLToPath(sibling)} or ${fileURLToPath(built)}; run \`pnpm --filter @earshot/trainer build\``);
 }
 
+/** The earshot backend choice matching this thread's tfjs backend, so workers compute alike. */
+function currentBackend(): 'node' | 'wasm' | 'cpu' {
+  const name = tf.getBackend();
+  return name === 'tensorflow' ? 'node' : name === 'wasm' ? 'wasm' : 'cpu';
+}
+
 class WorkerChannel {
   private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
@@ -82,7 +88,7 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
   const topology = model.toJSON(null, false) as object;
   try {
     await Promise.all(
-      channels.map((c) => c.request({ kind: 'init', topology, backend: options.backend ?? 'cpu', weights: sharedWeights, weightSizes, trainableFlags })),
+      channels.map((c) => c.request({ kind: 'init', topology, backend: options.backend ?? currentBackend(), weights: sharedWeights, weightSizes, trainableFlags })),
     );
   } catch (error) {
     await Promise.all(channels.map((c) => c.worker.terminate()));

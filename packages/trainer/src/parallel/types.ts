@@ -2,6 +2,6 @@
 export interface ParallelOptions {
   /** Number of worker threads; default: one per core (os.availableParallelism()). */
   workers?: number;
-  /** Backend each worker initialises through @earshot/tf-runtime; default 'cpu'. */
+  /** Backend each worker initialises through @earshot/tf-runtime; default: the calling thread's backend. */
   backend?: 'auto' | 'node' | 'wasm' | 'cpu';
 }

@@ -1,0 +1,72 @@
+import type { AudioItem } from '@earshot/dataset-io';
+import { describe, expect, it } from 'vitest';
+import { parseExperiment } from '../src/config/index.js';
+import { datasetSource } from '../src/stages/scan.js';
+import { assignFolds, manifestCsv, planSplits, splitSpec } from '../src/stages/split.js';
+
+const fsddItems: AudioItem[] = [];
+for (const digit of ['0', '1', '2']) {
+  for (const speaker of ['george', 'jackson']) {
+    for (let index = 0; index < 10; index++) {
+      fsddItems.push({ path: `/d/${digit}_${speaker}_${index}.wav`, label: digit, group: speaker, index });
+    }
+  }
+}
+
+describe('split planning', () => {
+  it('official FSDD split: index 0–4 is test', () => {
+    const config = parseExperiment({ dataset: { root: '/d', preset: 'fsdd' }, split: { kind: 'official' } });
+    const plan = planSplits(fsddItems, config);
+    expect(plan.labels).toEqual(['0', '1', '2']);
+    expect(plan.folds).toHaveLength(1);
+    const [fold] = plan.folds;
+    expect(fold!.test.every((i) => fsddItems[i]!.index! < 5)).toBe(true);
+    expect(fold!.train.every((i) => fsddItems[i]!.index! >= 5)).toBe(true);
+    expect(fold!.test).toHaveLength(30);
+  });
+
+  it('official needs a preset', () => {
+    expect(() => splitSpec(parseExperiment({ dataset: { root: '/d' }, split: { kind: 'official' } }))).toThrow(/needs dataset.preset/);
+  });
+
+  it('k seeded stratified folds partition the data, each clip tested once', () => {
+    const config = parseExperiment({ seed: 7, dataset: { root: '/d' }, split: { kind: 'folds', k: 3 } });
+    const plan = planSplits(fsddItems, config);
+    expect(plan.folds.map((f) => f.fold)).toEqual([1, 2, 3]);
+    const tested = plan.folds.flatMap((f) => f.test).sort((a, b) => a - b);
+    expect(tested).toEqual(fsddItems.map((_, i) => i));
+    for (const f of plan.folds) {
+      expect(new Set([...f.train, ...f.test]).size).toBe(fsddItems.length);
+      // stratified: each label has 20 clips → 6 or 7 per fold
+      for (const label of plan.labels) {
+        const n = f.test.filter((i) => fsddItems[i]!.label === label).length;
+        expect(n).toBeGreaterThanOrEqual(6);
+        expect(n).toBeLessThanOrEqual(7);
+      }
+    }
+    expect(assignFolds(fsddItems, 3, 7)).toEqual(assignFolds(fsddItems, 3, 7));
+    expect(assignFolds(fsddItems, 3, 7)).not.toEqual(assignFolds(fsddItems, 3, 8));
+    const csv = manifestCsv(fsddItems, plan).trim().split('\n');
+    expect(csv[0]).toBe('path,label,split,fold');
+    expect(csv).toHaveLength(61);
+  });
+
+  it('a group split keeps each speaker on one side, with validation carved from train', () => {
+    const config = parseExperiment({ dataset: { root: '/d' }, split: { kind: 'group', test: 0.5, validation: 0.2 } });
+    const [fold] = planSplits(fsddItems, config).folds;
+    const groups = (idx: number[]) => new Set(idx.map((i) => fsddItems[i]!.group));
+    const test = groups(fold!.test);
+    for (const g of groups(fold!.train)) expect(test.has(g)).toBe(false);
+  });
+});
+
+describe('dataset source mapping', () => {
+  it('maps presets, filename regexes and CSV manifests', () => {
+    const fsdd = parseExperiment({ dataset: { root: '/d', preset: 'fsdd' } });
+    expect(datasetSource(fsdd, '/d')).toEqual({ kind: 'preset', preset: 'fsdd', root: '/d' });
+    const regex = parseExperiment({ dataset: { root: '/d', labels: { source: 'filename', pattern: '^(?<label>\\w+)-' } } });
+    expect(datasetSource(regex, '/d')).toEqual({ kind: 'filename', root: '/d', pattern: '^(?<label>\\w+)-' });
+    const csv = parseExperiment({ dataset: { root: '/d', labels: { source: 'csv', file: 'meta.csv', fold_column: 'fold' } } });
+    expect(datasetSource(csv, '/d')).toEqual({ kind: 'csv', root: '/d', manifest: 'meta.csv', columns: { path: 'path', label: 'label', fold: 'fold' } });
+  });
+});
