@@ -122,11 +122,14 @@ describe('FeatureCache', () => {
       writeFileSync(file, bytes);
 
       const reopened = FeatureCache.open(dir);
-      expect(reopened.get('bad')).toBeUndefined();
+      expect(reopened.hasValid('good')).toBe(true);
+      // Both read paths verify: get, and the warm check hasValid.
+      expect(where === 'payload' ? reopened.get('bad') : reopened.hasValid('bad')).toBeFalsy();
       expect(reopened.counters.corrupt).toBe(1);
       expect(reopened.get('good')!.data).toEqual(good.data);
       await reopened.flush();
       expect(reopened.has('bad')).toBe(false); // removed, so the pipeline recomputes it
+      expect(reopened.hasValid('bad')).toBe(false);
       await reopened.put('bad', bad);
       expect(reopened.get('bad')!.data).toEqual(bad.data);
       await reopened.close();

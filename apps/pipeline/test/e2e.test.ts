@@ -57,7 +57,7 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
 
     const dir = join(work, first.runDir);
     const files = await readdir(dir);
-    for (const f of ['config.resolved.yaml', 'metrics.json', 'scan-report.txt', 'scan-report.json', 'split-manifest.csv', 'model', 'checkpoints']) {
+    for (const f of ['config.resolved.yaml', 'metrics.json', 'scan-report.txt', 'scan-report.json', 'split-manifest.csv', 'model', 'checkpoints', 'report.html']) {
       expect(files).toContain(f);
     }
     expect(await readdir(join(dir, 'model'))).toEqual(expect.arrayContaining(['model.json', 'preprocess.json']));

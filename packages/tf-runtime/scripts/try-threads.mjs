@@ -1,13 +1,28 @@
+// Investigation: can the threaded-SIMD wasm build run in Node? node scripts/try-threads.mjs [threads]
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
+import { setWasmPaths, setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { wasmBinaryDir } from '../dist/index.js';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-const require = createRequire(import.meta.url);
-const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-setWasmPaths(dir + '/');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-wasm-threads-'));
+let n = 0;
+const RealBlob = globalThis.Blob, realCreate = URL.createObjectURL;
+globalThis.Blob = class FileBlob {
+  constructor(parts) {
+    const file = path.join(dir, `blob-${n++}.cjs`);
+    // Worker scripts get a shim so the nested "blob" (main script) resolves to its file.
+    fs.writeFileSync(file, 'URL.createObjectURL = (b) => b.path; URL.revokeObjectURL = () => {};\n' + 'var require$$0 = require("fs"), require$$1 = require("path"), require$$2 = require("worker_threads"), require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis;\n' + parts.join(''));
+    this.path = file;
+  }
+};
+URL.createObjectURL = (b) => b.path;
+setWasmPaths(wasmBinaryDir());
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-setThreadsCount(2);
-const t = setTimeout(() => { console.log('timeout'); process.exit(1); }, 15000);
-try { const ok = await tf.setBackend('wasm'); console.log('ok', ok, tf.getBackend()); const b = tf.backend(); console.log('threads', b.wasm.tfjs.getThreadsCount()); 
-const a = tf.randomNormal([512,512]); console.log(tf.matMul(a,a).sum().dataSync()); } catch (e) { console.log('ERR', e); }
-clearTimeout(t); process.exit(0);
+setThreadsCount(Number(process.argv[2] ?? 2));
+const ok = await tf.setBackend('wasm');
+globalThis.Blob = RealBlob; URL.createObjectURL = realCreate;
+console.log('ok', ok, 'threads', getThreadsCount(), tf.backend().wasm.tfjs.getThreadsCount());
+const x = tf.randomNormal([32, 64, 108, 16]), w = tf.randomNormal([3, 3, 16, 32]);
+for (let i = 0; i < 4; i++) { const t0 = performance.now(); tf.conv2d(x, w, 1, 'same').dataSync(); console.log('conv2d [32,64,108,16]*[3,3,16,32] ms', (performance.now() - t0).toFixed(1)); }
+process.exit(0);

@@ -28,7 +28,7 @@ export interface AugmentedBatch {
 
 /** Copies the centre (or `start`) window of `frames` frames out of each example. */
 export function cropFrames(data: Float32Array, n: number, rows: number, cols: number, frames: number, starts?: ArrayLike<number>): Float32Array {
-  if (frames > cols) throw new RangeError(`augment.crop.frames = ${frames} exceeds the cached example length ${cols}`);
+  if (frames > cols) throw new RangeError(`cannot crop ${frames} frames from examples of ${cols} frames`);
   if (frames === cols) return data;
   const out = new Float32Array(n * rows * frames);
   for (let i = 0; i < n; i++) {

@@ -32,7 +32,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options.resume && !options.checkpointDir) throw new Error('resume needs checkpointDir');
 
   const [rows, cachedCols] = options.train.sampleShape;
-  const cols = options.augment?.crop?.frames ?? modelFrames(model) ?? cachedCols;
+  const fixedFrames = modelFrames(model);
+  const cols = options.augment?.crop?.frames ?? fixedFrames ?? cachedCols;
+  if (fixedFrames !== null && cols !== fixedFrames) {
+    throw new RangeError(`augment.crop.frames = ${cols} but the model takes ${fixedFrames} frames`);
+  }
+  if (cols > cachedCols) throw new RangeError(`the model takes ${cols} frames but the train examples have only ${cachedCols}`);
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing < 1)) throw new RangeError(`labelSmoothing must be in [0, 1), got ${smoothing}`);
   const classWeights = resolveClassWeights(options.classWeights ?? null, options.train.labels, nClasses);
@@ -90,10 +95,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           next.catch(() => {}); // surfaced when awaited; avoids an unhandled rejection if this step throws first
         }
         const labels = Int32Array.from(indices, (i) => options.train.labels[i]!);
-        const shape = { rows, cols: cachedCols, nClasses };
+        // Without a random crop, longer cached examples are centre-cropped to the model's input, as in predict.
+        const randomCrop = options.augment?.crop !== undefined;
+        const input = randomCrop ? raw : cropFrames(raw, labels.length, rows, cachedCols, cols);
+        const shape = { rows, cols: randomCrop ? cachedCols : cols, nClasses };
         const { data, targets } = options.augment
-          ? augmentBatch(raw, labels, shape, options.augment, rng)
-          : { data: cropFrames(raw, labels.length, rows, cachedCols, cols), targets: oneHot(labels, nClasses) };
+          ? augmentBatch(input, labels, shape, options.augment, rng)
+          : { data: input, targets: oneHot(labels, nClasses) };
         if (smoothing > 0) for (let k = 0; k < targets.length; k++) targets[k] = (1 - smoothing) * targets[k]! + smoothing / nClasses;
         const batch: StepBatch = {
           data,

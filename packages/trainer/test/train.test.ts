@@ -149,6 +149,25 @@ describe('train', () => {
     expect((await readCheckpoint(checkpointDir))!.epoch).toBe(1);
   });
 
+  it('crops longer cached examples: random windows in training, the centre for predict', async () => {
+    const long = syntheticSpectrograms(12, ROWS, 20, 3, 6); // cached 20 frames, model takes 12
+    const spec: ModelSpec = { name: 'seed-cnn' };
+    for (const augment of [undefined, { crop: { frames: 12 } }]) {
+      const model = buildModel(spec, { inputShape: [ROWS, 12], nClasses: 3, seed: 1 });
+      const r = await train({ model, train: long, epochs: 1, batchSize: 6, lr: 1e-3, seed: 1, ...(augment && { augment }) });
+      expect(Number.isFinite(r.history[0]!.loss)).toBe(true);
+      const all = await long.read(Int32Array.from({ length: 12 }, (_, i) => i));
+      const centre = new Float32Array(12 * ROWS * 12);
+      for (let i = 0; i < 12 * ROWS; i++) centre.set(all.subarray(i * 20 + 4, i * 20 + 16), i * 12);
+      const expected = await predict(model, arraySource(centre, long.labels, [ROWS, 12]));
+      expect(Array.from(await predict(model, long))).toEqual(Array.from(expected));
+    }
+    const model = buildModel(spec, { inputShape: [ROWS, 12], nClasses: 3, seed: 1 });
+    await expect(train({ model, train: long, epochs: 1, batchSize: 6, lr: 1e-3, seed: 1, augment: { crop: { frames: 10 } } })).rejects.toThrow(
+      /crop\.frames = 10 but the model takes 12/,
+    );
+  });
+
   it('rejects bad options with clear messages', async () => {
     await expect(run({ name: 'seed-cnn' }, 1, { labelSmoothing: 1 }).result).rejects.toThrow(/labelSmoothing/);
     await expect(run({ name: 'seed-cnn' }, 1, { earlyStopping: { patience: 1 } }).result).rejects.toThrow(/earlyStopping needs a validation/);

@@ -3,7 +3,7 @@
  * 128×44 and 128×216 on each available tfjs backend, against PyTorch CPU in the same run.
  *
  * Options: --steps N (10), --warmup N (3), --frames 44,216, --classes N (10),
- * --cpu-steps N (1; 0 skips the very slow cpu backend), --torch-threads N (2), --profile.
+ * --cpu-steps N (1; 0 skips the very slow cpu backend), --torch-threads 2,1 (one PyTorch row each), --profile.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,11 @@ const PYTHON = '/usr/bin/python3'; // Debian's, where python3-torch installs
 
 interface Options {
   steps: number; warmup: number; frames: number[]; classes: number;
-  cpuSteps: number; torchThreads: number; profile: boolean;
+  cpuSteps: number; torchThreads: number[]; profile: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: 2, profile: false };
+  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: [2, 1], profile: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--profile') { options.profile = true; continue; }
@@ -35,16 +35,20 @@ function parseOptions(argv: string[]): Options {
       case '--warmup': options.warmup = needInt(0); break;
       case '--classes': options.classes = needInt(2); break;
       case '--cpu-steps': options.cpuSteps = needInt(0); break;
-      case '--torch-threads': options.torchThreads = needInt(1); break;
-      case '--frames': options.frames = (value ?? '').split(',').map((f) => {
-        const n = Number(f);
-        if (!Number.isInteger(n) || n < 4) throw new Error(`bench:train: --frames needs integers ≥ 4 (got '${value}')`);
-        return n;
-      }); break;
+      case '--frames': options.frames = intList(flag, value, 4); break;
+      case '--torch-threads': options.torchThreads = intList(flag, value, 1); break;
       default: throw new Error(`bench:train: unknown option '${flag}'`);
     }
   }
   return options;
+}
+
+function intList(flag: string, value: string | undefined, min: number): number[] {
+  return (value ?? '').split(',').map((item) => {
+    const n = Number(item);
+    if (!Number.isInteger(n) || n < min) throw new Error(`bench:train: ${flag} needs integers ≥ ${min}, comma-separated (got '${value}')`);
+    return n;
+  });
 }
 
 /** The seed CNN from @earshot/model-cnn, or the same net built here if that package is unavailable. */
@@ -121,11 +125,11 @@ function torchAvailable(): string | null {
   }
 }
 
-function measureTorch(frames: number, options: Options): Measurement {
+function measureTorch(frames: number, threads: number, options: Options): Measurement {
   const script = fileURLToPath(new URL('../../bench/torch_step.py', import.meta.url));
   const run = spawnSync(PYTHON, [script, '--mels', String(N_MELS), '--frames', String(frames), '--batch', String(BATCH),
     '--classes', String(options.classes), '--warmup', String(options.warmup), '--steps', String(options.steps),
-    '--threads', String(options.torchThreads)], { encoding: 'utf8' });
+    '--threads', String(threads)], { encoding: 'utf8' });
   if (run.status !== 0) return { medianMs: null, note: `torch_step.py failed: ${run.stderr.trim().split('\n').pop()}` };
   const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { median_ms: number; torch: string; threads: number };
   return { medianMs: result.median_ms, note: `PyTorch ${result.torch}, ${result.threads} threads` };
@@ -145,7 +149,9 @@ async function main(): Promise<void> {
     rows.push(r);
     return r;
   };
-  const torch = torchVersion === null ? null : row(`pytorch ${torchVersion} cpu`);
+  const torchRows = torchVersion === null ? []
+    : options.torchThreads.map((threads) => ({ threads, row: row(`pytorch ${torchVersion} cpu, ${threads} thread${threads > 1 ? 's' : ''}`) }));
+  const torch = torchRows[0]?.row ?? null; // the reference for ratios
   const stock = row('tfjs wasm, as shipped');
   const stockPlus = row('tfjs wasm, as shipped + dW kernel');
   const repaired = row('tfjs wasm, repaired');
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
   for (const frames of options.frames) {
     const { warmup, steps, classes, profile } = options;
     console.error(`[bench:train] 128×${frames} …`);
-    if (torch !== null) torch.byFrames.set(frames, measureTorch(frames, options));
+    for (const { threads, row: r } of torchRows) r.byFrames.set(frames, measureTorch(frames, threads, options));
     stock.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: false }, frames, classes, 1, 1, false));
     stockPlus.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: ['Conv2DBackpropFilter'] }, frames, classes,
       Math.min(warmup, 1), Math.min(steps, 3), profile));
@@ -164,7 +170,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const header = ['backend', ...options.frames.flatMap((f) => [`128×${f} step`, 'vs torch'])];
+  const reference = torch === null ? 'torch' : `torch ${options.torchThreads[0]}T`;
+  const header = ['backend', ...options.frames.flatMap((f) => [`128×${f} step`, `vs ${reference}`])];
   const lines = rows.map(({ name, byFrames }) => [name, ...options.frames.flatMap((f) => {
     const m = byFrames.get(f);
     const ref = torch?.byFrames.get(f)?.medianMs ?? null;

@@ -5,7 +5,7 @@ import { DEMO_LABELS, DEMO_SAMPLE_RATE, generateClip } from './generate.js';
 import { encodeWavPcm16 } from './wav.js';
 
 /** Bump when the synthesis changes, so existing datasets are regenerated. */
-export const DEMO_GENERATOR_VERSION = 2;
+export const DEMO_GENERATOR_VERSION = 3;
 export const DEMO_MANIFEST = '.earshot-demo.json';
 
 export interface DemoDatasetOptions {

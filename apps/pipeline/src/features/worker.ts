@@ -1,7 +1,8 @@
 // Piscina worker: one file → its feature tensor, transferred (not copied) back to the main thread.
 import { readFile } from 'node:fs/promises';
 import { Piscina } from 'piscina';
-import { hashBytes } from '../cache/index.js';
+// hash.js, not index.js: workers need the hash, not lmdb.
+import { hashBytes } from '../cache/hash.js';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
 import { errorReason } from '../errors.js';
 import { createFeaturePipeline, cropSeed, type FeaturePipeline } from './extract.js';
