@@ -18,9 +18,13 @@ globalThis.Blob = class FileBlob {
 };
 URL.createObjectURL = (b) => b.path;
 setWasmPaths(wasmBinaryDir());
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+if (!process.env.NO_THREADS) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
 setThreadsCount(Number(process.argv[2] ?? 2));
+// XNNPACK's pool size is emscripten_num_logical_cores() / 2 (it assumes hyper-threading).
+const realCpus = os.cpus;
+if (process.env.DOUBLE_CPUS) os.cpus = () => [...realCpus(), ...realCpus()];
 const ok = await tf.setBackend('wasm');
+os.cpus = realCpus;
 globalThis.Blob = RealBlob; URL.createObjectURL = realCreate;
 console.log('ok', ok, 'threads', getThreadsCount(), tf.backend().wasm.tfjs.getThreadsCount());
 const x = tf.randomNormal([32, 64, 108, 16]), w = tf.randomNormal([3, 3, 16, 32]);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { featureKey, hashBytes, type FeatureCache } from '../cache/index.js';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
 import { FEATURE_CODE_VERSION, cropSeed } from '../features/extract.js';
+import { HashMemo } from '../features/hash-memo.js';
 import { createFeaturePool, type FeaturePool } from '../features/pool.js';
 import type { Logger } from '../log.js';
 
@@ -77,17 +78,25 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
     if (opts.failFast) throw new FileFailedError(file);
   };
 
+  const memo = await HashMemo.open(opts.cache.dir);
   await forEachLimited(jobs, 16, async (job, i) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(job.path);
-    } catch (err) {
-      return fail({ path: job.path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    const identity = await HashMemo.identity(job.path);
+    let audioHash = identity && memo.get(identity);
+    if (!audioHash) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(job.path);
+      } catch (err) {
+        return fail({ path: job.path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      }
+      audioHash = hashBytes(bytes);
+      if (identity) memo.set(identity, audioHash);
     }
-    const key = clipKey(hashBytes(bytes), job.crop, opts);
+    const key = clipKey(audioHash, job.crop, opts);
     if (opts.cache.has(key)) keys[i] = key;
     else misses.push(i);
   });
+  await memo.save().catch(() => undefined);
   const cached = jobs.length - misses.length - failed.length;
 
   let computed = 0;

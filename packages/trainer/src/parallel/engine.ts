@@ -20,6 +20,10 @@ export function workerUrl(): URL {
   throw new Error(`@earshot/trainer: worker entry not found at ${fileURLToPath(sibling)} or ${fileURLToPath(built)}; run \`pnpm --filter @earshot/trainer build\``);
 }
 
+function addInto(total: Float32Array, values: Float32Array): void {
+  for (let i = 0; i < total.length; i++) total[i]! += values[i]!;
+}
+
 /** The earshot backend choice matching this thread's tfjs backend, so workers compute alike. */
 function currentBackend(): 'node' | 'wasm' | 'cpu' {
   const name = tf.getBackend();
@@ -133,12 +137,10 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
         ),
       );
       const results = replies.map((r) => r as Extract<FromWorker, { kind: 'step' }>);
+      // Accumulate into the first shard's (transferred, so owned) buffers: no allocation per step.
       const summed = variables.map((_, v) => {
-        const total = new Float32Array(results[0]!.grads[v]!.length);
-        for (const r of results) {
-          const g = r.grads[v]!;
-          for (let i = 0; i < total.length; i++) total[i]! += g[i]!;
-        }
+        const total = results[0]!.grads[v]!;
+        for (let k = 1; k < results.length; k++) addInto(total, results[k]!.grads[v]!);
         return total;
       });
       // Average batch-norm moving statistics over shards, weighted by shard size.
