@@ -86,6 +86,9 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     expect(second.stdout).toContain('features: 15 cached, 0 computed');
     expect(second.stdout).toMatch(/^Epoch 2\/2, /m);
     expect(second.runDir).not.toBe(first.runDir);
+    // Same seed, same data: epoch 1 is identical whether its features were computed or cached.
+    const epoch1 = (out: string) => /^Epoch 1\/\d+, Loss: (\S+), accuracy: (\S+)/m.exec(out)!.slice(1);
+    expect(epoch1(second.stdout)).toEqual(epoch1(first.stdout));
   }, 120_000);
 
   it('predict agrees with the evaluation on the test files', async () => {

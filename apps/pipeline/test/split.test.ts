@@ -25,8 +25,10 @@ describe('split planning', () => {
     expect(fold!.test).toHaveLength(30);
   });
 
-  it('official needs a preset', () => {
-    expect(() => splitSpec(parseExperiment({ dataset: { root: '/d' }, split: { kind: 'official' } }))).toThrow(/needs dataset.preset/);
+  it('official needs a preset, early stopping a validation split (config errors at the key)', () => {
+    expect(() => parseExperiment({ dataset: { root: '/d' }, split: { kind: 'official' } })).toThrow(/split\.kind: official needs dataset\.preset/);
+    expect(() => parseExperiment({ dataset: { root: '/d' }, train: { early_stopping: { patience: 2 } } })).toThrow(/train\.early_stopping: needs a validation split/);
+    expect(splitSpec(parseExperiment({ dataset: { root: '/d', preset: 'esc50' }, split: { kind: 'official', validation: 0.1 } }))).toEqual({ kind: 'folds', validation: 0.1 });
   });
 
   it('k seeded stratified folds partition the data, each clip tested once', () => {

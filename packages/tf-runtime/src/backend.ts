@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerRepairedKernels, unregisterRepairedKernels } from './kernels/register.js';
 import { wasmBinaryDir } from './wasm-files.js';
+import { initThreadedWasm } from './wasm-threads.js';
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
 
@@ -13,6 +14,12 @@ export interface InitBackendOptions {
    * shipped, or the names of some of them (benchmarks, bisecting).
    */
   repairWasm?: boolean | readonly string[];
+  /**
+   * wasm: XNNPACK threads. 1 (default) loads the single-threaded SIMD build; more starts
+   * the threaded-SIMD build through Node shims (see README). Fixed at the first wasm init
+   * of a process or worker.
+   */
+  threads?: number;
 }
 
 export interface BackendInfo {
@@ -43,11 +50,15 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     throw new Error(`initBackend: backend must be one of auto, node, wasm, cpu (got '${String(choice)}')`);
   }
   if (choice === 'node') return explicit('node', () => initNode('requested'));
-  if (choice === 'wasm') return explicit('wasm', () => initWasm(repair, 'requested'));
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`initBackend: threads must be an integer ≥ 1 (got ${String(threads)})`);
+  }
+  if (choice === 'wasm') return explicit('wasm', () => initWasm(repair, threads, 'requested'));
   if (choice === 'cpu') return initCpu('requested');
 
   const skipped: string[] = [];
-  for (const attempt of [() => initNode('auto'), () => initWasm(repair, 'auto')]) {
+  for (const attempt of [() => initNode('auto'), () => initWasm(repair, threads, 'auto')]) {
     try {
       const info = await attempt();
       return { ...info, reason: [...skipped, info.reason].join('; ') };
@@ -83,27 +94,31 @@ async function initNode(why: string): Promise<BackendInfo> {
   return { backend: 'node', tfBackend: tf.getBackend(), reason: `tfjs-node (libtensorflow) ${why}` };
 }
 
-async function initWasm(repair: boolean | readonly string[], why: string): Promise<BackendInfo> {
-  if (tf.findBackend('wasm') === null) {
+async function initWasm(repair: boolean | readonly string[], threads: number, why: string): Promise<BackendInfo> {
+  const firstInit = tf.findBackend('wasm') === null;
+  if (firstInit) {
     try {
       setWasmPaths(wasmBinaryDir());
     } catch (error) {
       throw new BackendUnavailableError(`wasm binaries not found: ${firstLine(error)}`);
     }
   }
-  if (!(await tf.setBackend('wasm'))) {
+  const ready = firstInit && threads > 1
+    ? await initThreadedWasm(threads, () => tf.setBackend('wasm'))
+    : await tf.setBackend('wasm');
+  if (!ready) {
     throw new BackendUnavailableError('wasm backend failed to initialize (see the tfjs warning above)');
   }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = getThreadsCount();
+  const threadsInUse = getThreadsCount();
   let repairedKernels: string[] = [];
   if (repair === false) unregisterRepairedKernels();
   else repairedKernels = registerRepairedKernels(repair === true ? undefined : repair);
-  const build = `${simd ? 'SIMD' : 'scalar'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  const build = `${simd ? 'SIMD' : 'scalar'}, ${threadsInUse} thread${threadsInUse === 1 ? '' : 's'}`;
   const kernels = repair === false ? ', stock kernels (cannot train convs)'
     : `, repaired kernels: ${repairedKernels.join(' ') || 'none'}`;
   return {
-    backend: 'wasm', tfBackend: tf.getBackend(), simd, threads, repairedKernels,
+    backend: 'wasm', tfBackend: tf.getBackend(), simd, threads: threadsInUse, repairedKernels,
     reason: `wasm ${why} (${build}${kernels})`,
   };
 }

@@ -3,7 +3,9 @@
  * 128×44 and 128×216 on each available tfjs backend, against PyTorch CPU in the same run.
  *
  * Options: --steps N (10), --warmup N (3), --frames 44,216, --classes N (10),
- * --cpu-steps N (1; 0 skips the very slow cpu backend), --torch-threads 2,1 (one PyTorch row each), --profile.
+ * --cpu-steps N (1; 0 skips the very slow cpu backend), --torch-threads 2,1 (one PyTorch row each),
+ * --wasm-threads 2 (rows for the threaded-SIMD wasm build, each in a child process: the build is
+ * chosen once per process; 0 for none), --profile.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +18,13 @@ const PYTHON = '/usr/bin/python3'; // Debian's, where python3-torch installs
 
 interface Options {
   steps: number; warmup: number; frames: number[]; classes: number;
-  cpuSteps: number; torchThreads: number[]; profile: boolean;
+  cpuSteps: number; torchThreads: number[]; wasmThreads: number[]; profile: boolean;
+  /** Internal: measure only repaired wasm with this many threads, print JSON (child process). */
+  childThreads: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: [2, 1], profile: false };
+  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: [2, 1], wasmThreads: [2], profile: false, childThreads: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--profile') { options.profile = true; continue; }
@@ -37,6 +41,8 @@ function parseOptions(argv: string[]): Options {
       case '--cpu-steps': options.cpuSteps = needInt(0); break;
       case '--frames': options.frames = intList(flag, value, 4); break;
       case '--torch-threads': options.torchThreads = intList(flag, value, 1); break;
+      case '--wasm-threads': options.wasmThreads = value === '0' ? [] : intList(flag, value, 2); break;
+      case '--child-threads': options.childThreads = needInt(2); break;
       default: throw new Error(`bench:train: unknown option '${flag}'`);
     }
   }
@@ -140,8 +146,26 @@ function formatMs(ms: number | null): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
 }
 
+/** Runs this script again for one threaded-wasm measurement (the wasm build is fixed per process). */
+function measureThreadedWasm(frames: number, threads: number, options: Options): Measurement {
+  const args = [process.argv[1]!, '--child-threads', String(threads), '--frames', String(frames),
+    '--warmup', String(options.warmup), '--steps', String(options.steps), '--classes', String(options.classes)];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !last.startsWith('{')) {
+    return { medianMs: null, note: `threaded wasm failed: ${run.stderr.trim().split('\n').pop()}` };
+  }
+  return JSON.parse(last) as Measurement;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.childThreads !== null) {
+    const m = await measureTfjs({ backend: 'wasm', threads: options.childThreads }, options.frames[0]!, options.classes,
+      options.warmup, options.steps, false);
+    console.log(JSON.stringify(m));
+    return;
+  }
   const torchVersion = torchAvailable();
   const rows: Array<{ name: string; byFrames: Map<number, Measurement> }> = [];
   const row = (name: string) => {
@@ -155,6 +179,7 @@ async function main(): Promise<void> {
   const stock = row('tfjs wasm, as shipped');
   const stockPlus = row('tfjs wasm, as shipped + dW kernel');
   const repaired = row('tfjs wasm, repaired');
+  const threaded = options.wasmThreads.map((threads) => ({ threads, row: row(`tfjs wasm, repaired, ${threads} threads`) }));
   const cpu = options.cpuSteps > 0 ? row('tfjs cpu') : null;
 
   for (const frames of options.frames) {
@@ -165,6 +190,7 @@ async function main(): Promise<void> {
     stockPlus.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: ['Conv2DBackpropFilter'] }, frames, classes,
       Math.min(warmup, 1), Math.min(steps, 3), profile));
     repaired.byFrames.set(frames, await measureTfjs({ backend: 'wasm' }, frames, classes, warmup, steps, profile));
+    for (const { threads, row: r } of threaded) r.byFrames.set(frames, measureThreadedWasm(frames, threads, options));
     if (cpu !== null && frames === Math.min(...options.frames)) {
       cpu.byFrames.set(frames, await measureTfjs({ backend: 'cpu' }, frames, classes, 0, options.cpuSteps, false));
     }

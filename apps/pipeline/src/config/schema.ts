@@ -53,6 +53,9 @@ const dataset = z
     if (d.root === undefined && d.preset !== 'demo') {
       ctx.addIssue({ code: 'custom', path: ['root'], message: 'required (unless dataset.preset is demo)' });
     }
+    if ((d.url === undefined) !== (d.sha256 === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [d.url === undefined ? 'url' : 'sha256'], message: 'dataset.url and dataset.sha256 go together' });
+    }
   });
 
 const splitRule = z
@@ -203,7 +206,16 @@ export const experimentSchema = z.strictObject({
       max_misclassified: z.number().int().min(0).default(50),
     })
     .prefault({}),
-});
+})
+  // Rules that span sections, reported at the key to change.
+  .superRefine((c, ctx) => {
+    if (c.split.kind === 'official' && c.dataset.preset !== 'fsdd' && c.dataset.preset !== 'esc50') {
+      ctx.addIssue({ code: 'custom', path: ['split', 'kind'], message: 'official needs dataset.preset fsdd or esc50' });
+    }
+    if (c.train.early_stopping && c.split.validation === 0) {
+      ctx.addIssue({ code: 'custom', path: ['train', 'early_stopping'], message: 'needs a validation split (split.validation > 0)' });
+    }
+  });
 
 /** The experiment after validation and defaults (snake_case, as in the YAML). */
 export type ExperimentConfig = z.output<typeof experimentSchema>;

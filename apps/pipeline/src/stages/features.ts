@@ -10,6 +10,8 @@ export interface FeatureJob {
   path: string;
   /** The crop this clip gets (random only for training clips). */
   crop: DecodeOptions['crop'];
+  /** sha256 of the file's bytes when the scan already computed it (saves reading the file again). */
+  audioHash?: string;
 }
 
 export interface SkippedFile {
@@ -80,8 +82,9 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
 
   const memo = await HashMemo.open(opts.cache.dir);
   await forEachLimited(jobs, 16, async (job, i) => {
-    const identity = await HashMemo.identity(job.path);
-    let audioHash = identity && memo.get(identity);
+    let audioHash = job.audioHash;
+    const identity = audioHash ? undefined : HashMemo.identity(job.path);
+    if (identity) audioHash = memo.get(identity);
     if (!audioHash) {
       let bytes: Uint8Array;
       try {

@@ -85,8 +85,10 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   const decode = decodeOptions(config);
   const features = featureOptions(config);
   const trainRole = plan.folds.length === 1 ? new Set(plan.folds[0]!.train) : new Set<number>();
+  const hashes = scan.contentHashes();
   const jobs: FeatureJob[] = scan.items.map((item, i) => ({
     path: item.path,
+    ...(hashes.has(item.path) && { audioHash: hashes.get(item.path)! }),
     // Random crops are for training clips only; k-fold CV uses every clip for testing once, so it crops centred.
     crop: decode.crop === 'random' ? (trainRole.has(i) ? 'random' : 'center') : decode.crop,
   }));
@@ -130,7 +132,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
       const test = usable(fold.test);
       if (train.length === 0 || test.length === 0) throw new Error(`split${fold.fold ? ` fold ${fold.fold}` : ''}: empty train or test set`);
       const prefix = plan.folds.length > 1 ? `fold ${fold.fold}: ` : '';
-      if (prefix) log.info(`${prefix}train ${train.length}, validation ${validation.length}, test ${test.length}`);
+      log.info(`${prefix || 'split: '}train ${train.length}, validation ${validation.length}, test ${test.length}`);
       const norm = config.features.normalize === 'standardize' ? trainStatistics(cache, train.map((i) => feats.keys[i]!)) : null;
       const trained = await timed('train', () =>
         trainStage({

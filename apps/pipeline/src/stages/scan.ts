@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { hashBytes } from '../cache/hash.js';
 import {
   buildScanReport,
   isProblem,
@@ -28,6 +30,8 @@ export interface ScanStageResult {
   probes: (AudioProbe | Problem)[];
   scanProblems: Problem[];
   warnings: Problem[];
+  /** path → sha256 of its bytes, from the probes (the cache's hashBytes is the same sha256). */
+  contentHashes(): Map<string, string>;
 }
 
 /** Where the dataset lives: `dataset.root` resolved against the working directory, or the generated demo set. */
@@ -94,7 +98,15 @@ export async function scanStage(config: ExperimentConfig, log: Logger): Promise<
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const skipped = [...result.problems, ...probes.filter(isProblem)].map((p) => ({ path: p.path, reason: p.reason }));
   if (items.length === 0) throw new Error(`dataset ${root}: no usable audio files found`);
-  return { root, items, skipped, allItems: result.items, probes, scanProblems: result.problems, warnings: result.warnings };
+  const contentHashes = () => {
+    const good = probes.filter((p): p is AudioProbe => !isProblem(p));
+    // Use the probes' hashes only if they are the cache's content hash (checked on one file),
+    // or cached keys would never match again.
+    const sample = good[0];
+    if (!sample || hashBytes(readFileSync(sample.path)) !== sample.contentHash) return new Map<string, string>();
+    return new Map(good.map((p) => [p.path, p.contentHash]));
+  };
+  return { root, items, skipped, allItems: result.items, probes, scanProblems: result.problems, warnings: result.warnings, contentHashes };
 }
 
 /** The scan report (counts, duration/rate/channel histograms, bad files, duplicates across splits). */
