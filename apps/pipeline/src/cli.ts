@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config/index.js';
@@ -65,6 +66,9 @@ function buildProgram(): Command {
     .argument('<run-a>')
     .argument('<run-b>')
     .action(async (a: string, b: string) => {
+      for (const dir of [a, b]) {
+        if (!existsSync(join(dir, 'metrics.json'))) throw new UsageError(`compare: ${dir} is not a run directory (no metrics.json)`);
+      }
       const { compareRuns } = await import('./compare.js');
       console.log(await compareRuns(a, b));
     });

@@ -137,6 +137,11 @@ describe('the CLI on a bad config', () => {
     expect((await run(['mel', 'x.wav', '--out', 'x.npy', '--n-mels', 'lots'])).code).toBe(2);
     expect((await run(['mel', 'x.wav', '--out', 'x.npy', '--db', 'loud'])).code).toBe(2);
     expect((await run(['frobnicate-this-file-does-not-exist.yaml'])).code).toBe(2);
+    const compare = await run(['compare', '/nonexistent/run-a', '/nonexistent/run-b']);
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toContain('/nonexistent/run-a is not a run directory');
+    expect((await run(['predict', '/nonexistent/run'])).code).toBe(2); // missing <inputs...>
+    expect((await run(['cache', 'prune', '--older-than', 'soon'])).code).toBe(2);
   });
 });
 

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeToneDataset } from './helpers.js';
 
 // The end-to-end run goes through the built CLI (worker pool included): `pnpm test` builds first.
@@ -41,6 +41,10 @@ beforeAll(async () => {
     ].join('\n'),
   );
 }, 30_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
 
 describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)', () => {
   let first: ReturnType<typeof run>;

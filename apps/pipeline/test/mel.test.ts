@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeNpy } from '@earshot/features-mel';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 
 const golden = fileURLToPath(new URL('../../../../shared/reference/librosa-0.11.0/', import.meta.url));
@@ -14,6 +14,7 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'earshot-mel-'));
 });
 afterEach(() => vi.restoreAllMocks());
+afterAll(() => rm(out, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
   let stderr = '';
