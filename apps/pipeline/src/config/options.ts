@@ -75,6 +75,13 @@ export interface TrainSettings {
   inMemory: boolean | null;
 }
 
+/** `runtime.train_workers`: data-parallel training workers, or 'auto' (decided by the train stage). */
+export type TrainWorkers = 'auto' | number;
+
+export function trainWorkers(config: ExperimentConfig): TrainWorkers {
+  return config.runtime.train_workers;
+}
+
 /** librosa's defaults for amin, which depend on the dB kind. */
 export const defaultAmin = { power: 1e-10, amplitude: 1e-5, none: 1e-10 } as const;
 

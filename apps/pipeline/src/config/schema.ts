@@ -186,6 +186,10 @@ const train = z.strictObject({
 const runtime = z.strictObject({
   backend: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),
   workers: positiveInt.nullable().default(null).describe('feature workers; null: one per core'),
+  train_workers: z
+    .union([z.literal('auto'), positiveInt])
+    .default('auto')
+    .describe('data-parallel training workers; auto: one per core (up to 2) on wasm with ≥ 2 cores, else 1'),
 });
 
 export const experimentSchema = z.strictObject({

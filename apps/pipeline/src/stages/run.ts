@@ -14,6 +14,7 @@ import {
   modelSpec,
   toYaml,
   trainSettings,
+  trainWorkers,
   type ExperimentConfig,
 } from '../config/index.js';
 import { FEATURE_CODE_VERSION } from '../features/extract.js';
@@ -24,7 +25,7 @@ import { evaluate, poolPredictions, predictSource, type Predictions, type TestMe
 import { FileFailedError, featuresStage, type FeatureJob, type SkippedFile } from './features.js';
 import { scanReport, scanStage } from './scan.js';
 import { firstFoldManifest, manifestCsv, planSplits } from './split.js';
-import { makeSource, trainStage, trainStatistics, type EpochRecord, type Standardization } from './train.js';
+import { makeSource, resolveTrainWorkers, trainStage, trainStatistics, type EpochRecord, type Standardization } from './train.js';
 
 export const EARSHOT_VERSION = '0.1.0';
 
@@ -58,6 +59,8 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
 
   const backend = await initBackend({ backend: config.runtime.backend });
   log.info(`backend: ${backend.backend} (${backend.reason})`);
+  const parallel = resolveTrainWorkers(trainWorkers(config), backend.backend);
+  log.info(`training workers: ${parallel.workers} (${parallel.reason})`);
 
   const configYaml = toYaml(config);
   const runDir = opts.resume ? resolve(opts.resume) : await createRunDir(config.output.dir, config.name);
@@ -148,6 +151,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
           fingerprint: fingerprint(configYaml, train.map((i) => feats.keys[i]!)),
           log,
           prefix,
+          workers: parallel.workers,
         }),
       );
       params = trained.params;
@@ -198,7 +202,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
       seed: config.seed,
       created: new Date().toISOString(),
       labels,
-      backend: { name: backend.backend, reason: backend.reason },
+      backend: { name: backend.backend, reason: backend.reason, train_workers: parallel.workers, train_workers_reason: parallel.reason },
       environment: {
         node: process.version,
         tfjs: tf.version.tfjs,

@@ -3,7 +3,8 @@ import { buildModel, countParams } from '@earshot/model-cnn';
 import { train as runTraining, type AugmentOptions as TrainerAugment, type ScheduleSpec } from '@earshot/trainer';
 import type { BatchSource, FeatureCache } from '../cache/index.js';
 import { cacheBatchSource } from '../cache/index.js';
-import type { AugmentOptions, ModelSpec, Schedule, TrainSettings } from '../config/options.js';
+import { availableParallelism } from 'node:os';
+import type { AugmentOptions, ModelSpec, Schedule, TrainSettings, TrainWorkers } from '../config/options.js';
 import type { Logger } from '../log.js';
 
 /** One epoch as metrics.json records it (snake_case, as the YAML). */
@@ -95,6 +96,8 @@ export interface TrainStageOptions {
   fingerprint: string;
   /** Printed before each epoch line, e.g. "fold 2: ". */
   prefix?: string;
+  /** Data-parallel worker threads (from resolveTrainWorkers); 1 or absent trains on this thread. */
+  workers?: number;
 }
 
 export interface TrainStageResult {
@@ -104,6 +107,21 @@ export interface TrainStageResult {
 }
 
 const fmt = (v: number) => v.toFixed(4);
+
+/** Backends on which data-parallel workers were measured faster than one thread (see README, "Training speed"). */
+const PARALLEL_FASTER_ON: ReadonlySet<string> = new Set(['wasm']);
+
+/**
+ * `runtime.train_workers` as a worker count. 'auto': one worker per core on a backend where
+ * data-parallel training measured faster (wasm: single-threaded kernels), when there are ≥ 2 cores;
+ * otherwise 1 (tfjs-node already uses every core inside each kernel).
+ */
+export function resolveTrainWorkers(choice: TrainWorkers, backend: string, cores = availableParallelism()): { workers: number; reason: string } {
+  if (choice !== 'auto') return { workers: choice, reason: 'runtime.train_workers' };
+  if (cores < 2) return { workers: 1, reason: `auto: ${cores} core` };
+  if (!PARALLEL_FASTER_ON.has(backend)) return { workers: 1, reason: `auto: data-parallel is not faster on the ${backend} backend` };
+  return { workers: cores, reason: `auto: one per core on ${backend}` };
+}
 
 /** Builds the model, trains it, and prints each epoch as the seed does (plus accuracy and validation). */
 export async function trainStage(opts: TrainStageOptions): Promise<TrainStageResult> {
@@ -125,6 +143,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     classWeights: settings.classWeights === 'none' ? null : settings.classWeights,
     ...(settings.augment && { augment: trainerAugment(settings.augment, opts.shape) }),
     ...(settings.earlyStopping && { earlyStopping: { ...settings.earlyStopping, restoreBest: true } }),
+    ...((opts.workers ?? 1) > 1 && { parallel: { workers: opts.workers! } }),
     checkpointDir: opts.checkpointDir,
     resume: opts.resume,
     fingerprint: opts.fingerprint,

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '@earshot/tf-runtime';
+import { buildModel } from '@earshot/model-cnn';
+import { Adam } from './dist/index.js';
+import { computeGradients, trainableVariables } from './dist/step.js';
+const frames = Number(process.argv[2]);
+await initBackend({ backend: 'wasm' });
+const model = buildModel({ name: 'seed-cnn' }, { inputShape: [128, frames], nClasses: 10, seed: 0 });
+const vars = trainableVariables(model);
+const adam = new Adam(vars);
+const batch = (n) => ({ data: new Float32Array(n * 128 * frames).map(() => Math.random()), targets: new Float32Array(n * 10).map((_, i) => (i % 10 === 0 ? 1 : 0)), labels: new Int32Array(n), rows: 128, cols: frames, nClasses: 10, dropoutSeed: 1, normalizer: 32, classWeights: null });
+const time = (name, fn, reps = 6) => { fn(); const t = []; for (let i = 0; i < reps; i++) { const a = performance.now(); fn(); t.push(performance.now() - a); } t.sort((a, b) => a - b); console.log(name.padEnd(20), t[t.length >> 1].toFixed(1), 'ms'); };
+const b32 = batch(32), b16 = batch(16);
+time('grads b32', () => { const r = computeGradients(model, vars, b32); r.grads.forEach((g) => g.dataSync()); tf.dispose(r.grads); });
+time('grads b16', () => { const r = computeGradients(model, vars, b16); r.grads.forEach((g) => g.dataSync()); tf.dispose(r.grads); });
+const r = computeGradients(model, vars, b32); const gArr = r.grads.map((g) => g.dataSync().slice()); tf.dispose(r.grads);
+time('tensor(grads)', () => { const t = gArr.map((g, i) => tf.tensor(g, vars[i].shape)); tf.dispose(t); });
+time('adam.apply', () => { const t = gArr.map((g, i) => tf.tensor(g, vars[i].shape)); adam.apply(t, 1e-3); tf.dispose(t); });
+time('weights dataSync', () => { model.weights.forEach((w) => w.read().dataSync()); });
+const w = model.weights.map((w) => w.read().dataSync().slice());
+time('setWeights', () => { const t = model.weights.map((x, i) => tf.tensor(w[i], x.shape)); model.setWeights(t); tf.dispose(t); });
+const total = gArr.reduce((s, g) => s + g.length, 0); console.log('params', total);
+const m = gArr.map((g) => new Float32Array(g.length)), v = gArr.map((g) => new Float32Array(g.length)), p = gArr.map((g) => g.slice());
+time('js adam', () => { for (let k = 0; k < p.length; k++) { const P = p[k], G = gArr[k], M = m[k], V = v[k]; for (let i = 0; i < P.length; i++) { const g = G[i]; const mi = 0.9 * M[i] + 0.1 * g; const vi = 0.999 * V[i] + 0.001 * g * g; M[i] = mi; V[i] = vi; P[i] -= 1e-3 * mi / (Math.sqrt(vi) / 0.03 + 1e-8); } } });
+time('js add', () => { for (let k = 0; k < p.length; k++) { const P = p[k], G = gArr[k]; for (let i = 0; i < P.length; i++) P[i] += G[i]; } });
+for (const b of [b32, b16]) {
+  const info = await tf.profile(() => { const r = computeGradients(model, vars, b); r.grads.forEach((g) => g.dataSync()); tf.dispose(r.grads); });
+  const by = new Map(); for (const k of info.kernels) by.set(k.name, (by.get(k.name) ?? 0) + k.kernelTimeMs);
+  console.log(b.labels.length, [...by].sort((a, c) => c[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v.toFixed(1)}`).join(' '));
+}
