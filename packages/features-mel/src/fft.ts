@@ -22,7 +22,7 @@ export function createRealFft(size: number): RealFft {
       },
     };
   }
-  if (isPowerOfTwo(size)) return packedRealFft(size);
+  if (isPowerOfTwo(size)) return new PackedRealFft(size);
   return bluesteinFft(size);
 }
 
@@ -61,25 +61,46 @@ class ComplexFft {
   transform(re: Float64Array, im: Float64Array): void {
     const m = this.size;
     if (m === 1) return;
+    if (m === 2) {
+      const ar = re[0]!;
+      const ai = im[0]!;
+      re[0] = ar + re[1]!;
+      im[0] = ai + im[1]!;
+      re[1] = ar - re[1]!;
+      im[1] = ai - im[1]!;
+      return;
+    }
+    // First two stages (sizes 2 and 4): plain 4-point DFTs, no twiddles.
+    for (let p = 0; p < m; p += 4) {
+      const a0r = re[p]! + re[p + 1]!;
+      const a0i = im[p]! + im[p + 1]!;
+      const a1r = re[p]! - re[p + 1]!;
+      const a1i = im[p]! - im[p + 1]!;
+      const a2r = re[p + 2]! + re[p + 3]!;
+      const a2i = im[p + 2]! + im[p + 3]!;
+      const a3r = re[p + 2]! - re[p + 3]!;
+      const a3i = im[p + 2]! - im[p + 3]!;
+      re[p] = a0r + a2r;
+      im[p] = a0i + a2i;
+      re[p + 2] = a0r - a2r;
+      im[p + 2] = a0i - a2i;
+      re[p + 1] = a1r + a3i;
+      im[p + 1] = a1i - a3r;
+      re[p + 3] = a1r - a3i;
+      im[p + 3] = a1i + a3r;
+    }
+    this.stagesFrom(4, re, im);
+  }
+
+  /**
+   * Remaining stages once blocks of size `half` are transformed: fused pairs of radix-2 stages
+   * (sizes 2L and 4L in one pass: half the memory traffic), then one radix-2 stage if a single one is left.
+   */
+  stagesFrom(half: number, re: Float64Array, im: Float64Array): void {
+    const m = this.size;
     const cosT = this.cos;
     const sinT = this.sin;
-    let half = 1; // half-size of the next stage's butterflies
-    if ((Math.round(Math.log2(m)) & 1) === 1) {
-      // Odd number of stages: one twiddle-free radix-2 stage first.
-      for (let i = 0; i < m; i += 2) {
-        const ar = re[i]!;
-        const ai = im[i]!;
-        const br = re[i + 1]!;
-        const bi = im[i + 1]!;
-        re[i] = ar + br;
-        im[i] = ai + bi;
-        re[i + 1] = ar - br;
-        im[i + 1] = ai - bi;
-      }
-      half = 2;
-    }
-    // Fused stages of sizes 2L and 4L (L = half): for each j < L the four points j, j+L, j+2L, j+3L.
-    for (; half < m; half <<= 2) {
+    for (; 4 * half <= m; half <<= 2) {
       const L = half;
       const block = 4 * L;
       const step2 = m / (2 * L); // twiddle stride for stage size 2L
@@ -89,9 +110,8 @@ class ComplexFft {
         const w2i = sinT[j * step2]!;
         const w4r = cosT[j * step4]!;
         const w4i = sinT[j * step4]!;
-        for (let base = j; base < m; base += block) {
-          const i0 = base;
-          const i1 = base + L;
+        for (let i0 = j; i0 < m; i0 += block) {
+          const i1 = i0 + L;
           const i2 = i1 + L;
           const i3 = i2 + L;
           // Stage 2L: (i0, i1) and (i2, i3) with twiddle w2.
@@ -132,63 +152,145 @@ class ComplexFft {
         }
       }
     }
+    if (half < m) {
+      // One stage of size m left: pairs (j, j + m/2) with twiddle exp(-2πij/m).
+      for (let j = 0; j < half; j++) {
+        const wr = cosT[j]!;
+        const wi = sinT[j]!;
+        const k = j + half;
+        const xr = re[k]! * wr - im[k]! * wi;
+        const xi = re[k]! * wi + im[k]! * wr;
+        const ar = re[j]!;
+        const ai = im[j]!;
+        re[j] = ar + xr;
+        im[j] = ai + xi;
+        re[k] = ar - xr;
+        im[k] = ai - xi;
+      }
+    }
   }
 }
 
 /**
- * n-point real FFT as an n/2-point complex FFT of z[j] = x[2j] + i·x[2j+1], then one pass that
- * splits the even/odd spectra and applies exp(-2πik/n). No allocation per call.
+ * n-point real FFT (n a power of two) as an n/2-point complex FFT of z[j] = x[2j] + i·x[2j+1], then one
+ * pass that splits the even/odd spectra and applies exp(-2πik/n). No allocation per call.
  */
-function packedRealFft(size: number): RealFft {
-  const m = size >> 1;
-  const fft = new ComplexFft(m);
-  const bitReverse = fft.bitReverse;
-  const zr = new Float64Array(m);
-  const zi = new Float64Array(m);
-  const cos = new Float64Array(m + 1);
-  const sin = new Float64Array(m + 1);
-  for (let k = 0; k <= m; k++) {
-    const angle = (2 * Math.PI * k) / size;
-    cos[k] = Math.cos(angle);
-    sin[k] = Math.sin(angle);
+export class PackedRealFft implements RealFft {
+  readonly size: number;
+  private readonly fft: ComplexFft;
+  private readonly zr: Float64Array;
+  private readonly zi: Float64Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+
+  constructor(size: number) {
+    const m = size >> 1;
+    this.size = size;
+    this.fft = new ComplexFft(m);
+    this.zr = new Float64Array(m);
+    this.zi = new Float64Array(m);
+    this.cos = new Float64Array(m + 1);
+    this.sin = new Float64Array(m + 1);
+    for (let k = 0; k <= m; k++) {
+      const angle = (2 * Math.PI * k) / size;
+      this.cos[k] = Math.cos(angle);
+      this.sin[k] = Math.sin(angle);
+    }
   }
-  return {
-    size,
-    forward(input, re, im) {
+
+  forward(input: Float64Array, re: Float64Array, im: Float64Array): void {
+    const { zr, zi } = this;
+    const bitReverse = this.fft.bitReverse;
+    for (let j = 0; j < zr.length; j++) {
+      const r = bitReverse[j]!;
+      zr[r] = input[2 * j]!;
+      zi[r] = input[2 * j + 1]!;
+    }
+    this.fft.transform(zr, zi);
+    this.split(re, im);
+  }
+
+  /**
+   * Spectrum of `window[i] · signal[offset + i]` for i in 0..size (products in float64, as numpy's
+   * float64 window times a float32 frame), with the windowing and bit-reversed load fused into the
+   * first radix-4 pass: one read of the frame, no scratch copy.
+   */
+  forwardWindowed(signal: Float32Array, offset: number, window: Float64Array, re: Float64Array, im: Float64Array): void {
+    const { zr, zi } = this;
+    const m = zr.length;
+    const bitReverse = this.fft.bitReverse;
+    if (m < 4) {
       for (let j = 0; j < m; j++) {
         const r = bitReverse[j]!;
-        zr[r] = input[2 * j]!;
-        zi[r] = input[2 * j + 1]!;
+        zr[r] = window[2 * j]! * signal[offset + 2 * j]!;
+        zi[r] = window[2 * j + 1]! * signal[offset + 2 * j + 1]!;
       }
-      fft.transform(zr, zi);
-      re[0] = zr[0]! + zi[0]!;
-      im[0] = 0;
-      re[m] = zr[0]! - zi[0]!;
-      im[m] = 0;
-      // X[k] = E[k] + W^k·O[k], E = (Z[k] + conj Z[m−k])/2, O = (Z[k] − conj Z[m−k])/(2i), W = e^{−2πi/n}.
-      for (let k = 1, q = m - 1; k <= q; k++, q--) {
-        const ar = zr[k]!;
-        const ai = zi[k]!;
-        const cr = zr[q]!;
-        const ci = zi[q]!;
-        const er = 0.5 * (ar + cr);
-        const ei = 0.5 * (ai - ci);
-        const or = 0.5 * (ai + ci);
-        const oi = -0.5 * (ar - cr);
-        const wr = cos[k]!;
-        const wi = -sin[k]!;
-        const tr = or * wr - oi * wi;
-        const ti = or * wi + oi * wr;
-        re[k] = er + tr;
-        im[k] = ei + ti;
-        // Bin m−k: E[m−k] = conj E[k], O[m−k] = conj O[k], W^{m−k} = −conj W^k.
-        const sr = or * wr - oi * wi; // Re(conj O · (−conj W)) = −(or·wr − oi·wi)
-        const si = or * wi + oi * wr; // Im(conj O · (−conj W)) = or·wi + oi·wr
-        re[q] = er - sr;
-        im[q] = -ei + si;
-      }
-    },
-  };
+      this.fft.transform(zr, zi);
+      this.split(re, im);
+      return;
+    }
+    for (let p = 0; p < m; p += 4) {
+      const j0 = 2 * bitReverse[p]!;
+      const j1 = 2 * bitReverse[p + 1]!;
+      const j2 = 2 * bitReverse[p + 2]!;
+      const j3 = 2 * bitReverse[p + 3]!;
+      const x0r = window[j0]! * signal[offset + j0]!;
+      const x0i = window[j0 + 1]! * signal[offset + j0 + 1]!;
+      const x1r = window[j1]! * signal[offset + j1]!;
+      const x1i = window[j1 + 1]! * signal[offset + j1 + 1]!;
+      const x2r = window[j2]! * signal[offset + j2]!;
+      const x2i = window[j2 + 1]! * signal[offset + j2 + 1]!;
+      const x3r = window[j3]! * signal[offset + j3]!;
+      const x3i = window[j3 + 1]! * signal[offset + j3 + 1]!;
+      const a0r = x0r + x1r;
+      const a0i = x0i + x1i;
+      const a1r = x0r - x1r;
+      const a1i = x0i - x1i;
+      const a2r = x2r + x3r;
+      const a2i = x2i + x3i;
+      const a3r = x2r - x3r;
+      const a3i = x2i - x3i;
+      zr[p] = a0r + a2r;
+      zi[p] = a0i + a2i;
+      zr[p + 2] = a0r - a2r;
+      zi[p + 2] = a0i - a2i;
+      zr[p + 1] = a1r + a3i;
+      zi[p + 1] = a1i - a3r;
+      zr[p + 3] = a1r - a3i;
+      zi[p + 3] = a1i + a3r;
+    }
+    this.fft.stagesFrom(4, zr, zi);
+    this.split(re, im);
+  }
+
+  /** X[k] = E[k] + W^k·O[k], E = (Z[k] + conj Z[m−k])/2, O = (Z[k] − conj Z[m−k])/(2i), W = e^{−2πi/n}. */
+  private split(re: Float64Array, im: Float64Array): void {
+    const { zr, zi, cos, sin } = this;
+    const m = zr.length;
+    re[0] = zr[0]! + zi[0]!;
+    im[0] = 0;
+    re[m] = zr[0]! - zi[0]!;
+    im[m] = 0;
+    for (let k = 1, q = m - 1; k <= q; k++, q--) {
+      const ar = zr[k]!;
+      const ai = zi[k]!;
+      const cr = zr[q]!;
+      const ci = zi[q]!;
+      const er = 0.5 * (ar + cr);
+      const ei = 0.5 * (ai - ci);
+      const or = 0.5 * (ai + ci);
+      const oi = -0.5 * (ar - cr);
+      const wr = cos[k]!;
+      const wi = -sin[k]!;
+      const tr = or * wr - oi * wi;
+      const ti = or * wi + oi * wr;
+      re[k] = er + tr;
+      im[k] = ei + ti;
+      // Bin m−k: E[m−k] = conj E[k], O[m−k] = conj O[k], W^{m−k} = −conj W^k, so X[m−k] = conj E[k] − conj(W^k·O[k]).
+      re[q] = er - tr;
+      im[q] = ti - ei;
+    }
+  }
 }
 
 function bluesteinFft(size: number): RealFft {

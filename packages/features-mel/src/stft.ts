@@ -1,5 +1,5 @@
 import { requireFiniteAudio, requireFiniteNumber } from './errors.js';
-import { createRealFft, type RealFft } from './fft.js';
+import { createRealFft, PackedRealFft, type RealFft } from './fft.js';
 import { frameCount, paddedIndex, resolveStftOptions, type ResolvedStftOptions } from './frames.js';
 import type { ComplexMatrix, Matrix, StftOptions } from './types.js';
 import { hannWindow } from './window.js';
@@ -15,8 +15,12 @@ export class FrameAnalyzer {
   readonly re: Float64Array;
   readonly im: Float64Array;
   private readonly fft: RealFft;
+  /** The fused window + FFT path, for power-of-two nFft. */
+  private readonly packed: PackedRealFft | undefined;
   private readonly window: Float64Array;
   private readonly frame: Float64Array;
+  /** Raw samples of a frame that overlaps the padding (packed path). */
+  private readonly edgeFrame: Float32Array;
   /** Support of the window inside the nFft frame: samples outside are always zero. */
   private readonly winStart: number;
   private readonly winEnd: number;
@@ -27,7 +31,9 @@ export class FrameAnalyzer {
     this.bins = Math.floor(nFft / 2) + 1;
     this.window = hannWindow(winLength, nFft);
     this.fft = createRealFft(nFft);
-    this.frame = new Float64Array(nFft);
+    this.packed = this.fft instanceof PackedRealFft ? this.fft : undefined;
+    this.frame = new Float64Array(this.packed ? 0 : nFft);
+    this.edgeFrame = new Float32Array(this.packed ? nFft : 0);
     this.re = new Float64Array(this.bins);
     this.im = new Float64Array(this.bins);
     this.winStart = Math.floor((nFft - winLength) / 2);
@@ -44,12 +50,29 @@ export class FrameAnalyzer {
   analyze(y: Float32Array, t: number): void {
     const { nFft, hopLength, center, padMode } = this.options;
     const offset = t * hopLength - (center ? Math.floor(nFft / 2) : 0);
-    const frame = this.frame;
     const window = this.window;
     const start = this.winStart;
     const end = this.winEnd;
     const n = y.length;
-    if (offset + start >= 0 && offset + end <= n) {
+    const inside = offset + start >= 0 && offset + end <= n;
+    const packed = this.packed;
+    if (packed !== undefined) {
+      if (inside && offset >= 0 && offset + nFft <= n) {
+        packed.forwardWindowed(y, offset, window, this.re, this.im);
+        return;
+      }
+      // Near the edges: gather the (padded) samples the window touches; the window is zero elsewhere.
+      const edge = this.edgeFrame;
+      edge.fill(0);
+      for (let i = start; i < end; i++) {
+        const j = paddedIndex(offset + i, n, padMode);
+        if (j >= 0) edge[i] = y[j]!;
+      }
+      packed.forwardWindowed(edge, 0, window, this.re, this.im);
+      return;
+    }
+    const frame = this.frame;
+    if (inside) {
       for (let i = start; i < end; i++) frame[i] = window[i]! * y[offset + i]!;
     } else {
       for (let i = start; i < end; i++) {

@@ -8,6 +8,7 @@ import {
   powerSpectrogram,
   stft,
 } from '../src/index.js';
+import { paddedIndex } from '../src/frames.js';
 import { maxAbsDiff, naiveDft } from './reference.js';
 
 function sine(n: number, freq: number, sr: number, amp = 0.5): Float32Array {
@@ -61,8 +62,9 @@ describe('window', () => {
 });
 
 describe('real FFT', () => {
-  const x = Float64Array.from({ length: 1024 }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 1.91) + ((i * 7919) % 13) / 13);
-  for (const n of [2, 8, 1024, 1000, 441, 7, 1]) {
+  const x = Float64Array.from({ length: 4096 }, (_, i) => Math.sin(i * 0.37) + 0.3 * Math.cos(i * 1.91) + ((i * 7919) % 13) / 13);
+  // Powers of two with an even and an odd number of complex stages (n/2 = 2, 4, 8, 16, 512, 1024, 2048).
+  for (const n of [2, 4, 8, 16, 32, 1024, 2048, 4096, 1000, 441, 7, 1]) {
     it(`matches a direct DFT for size ${n}${(n & (n - 1)) === 0 && n > 1 ? '' : ' (Bluestein)'}`, () => {
       const fft = createRealFft(n);
       const bins = Math.floor(n / 2) + 1;
@@ -147,3 +149,36 @@ describe('stft', () => {
     expect(S.data[10 * S.cols + t]).toBeCloseTo(Math.hypot(re, im), 4);
   });
 });
+
+describe('fused window + FFT path (power-of-two nFft)', () => {
+  // Every frame, interior and padded, against a direct DFT of the explicitly windowed frame.
+  for (const [nFft, winLength, hopLength, padMode] of [
+    [2048, 2048, 512, 'constant'],
+    [1024, 700, 256, 'reflect'],
+    [8, 8, 2, 'edge'],
+    [4, 3, 1, 'constant'],
+    [2, 2, 1, 'constant'],
+  ] as const) {
+    it(`nFft=${nFft} winLength=${winLength} padMode=${padMode}`, () => {
+      const y = Float32Array.from({ length: 3 * nFft + 5 }, (_, i) => Math.sin(i * 0.37) * 0.4 + ((i * 7919) % 11) / 40 - 0.1);
+      const S = stft(y, { nFft, winLength, hopLength, padMode });
+      const w = hannWindow(winLength, nFft);
+      let worst = 0;
+      let scale = 0;
+      for (let t = 0; t < S.cols; t++) {
+        const frame = Array.from({ length: nFft }, (_, i) => {
+          const j = paddedIndex(t * hopLength - Math.floor(nFft / 2) + i, y.length, padMode);
+          return j < 0 ? 0 : w[i]! * y[j]!;
+        });
+        for (let k = 0; k < S.rows; k += Math.max(1, Math.floor(S.rows / 37))) {
+          const [re, im] = naiveDft(frame, k);
+          scale = Math.max(scale, Math.hypot(re, im));
+          worst = Math.max(worst, Math.abs(S.re[k * S.cols + t]! - re), Math.abs(S.im[k * S.cols + t]! - im));
+        }
+      }
+      // complex64 output: float32 rounding of values up to `scale`.
+      expect(worst).toBeLessThan(1e-6 * scale + 1e-9);
+    });
+  }
+});
+

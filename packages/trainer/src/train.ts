@@ -3,7 +3,7 @@ import { Rng } from '@earshot/model-cnn';
 import { Adam } from './adam.js';
 import { augmentBatch, cropFrames, oneHot } from './augment.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { localEngine, type GradientEngine } from './engine.js';
+import { localEngine, type TrainingEngine } from './engine.js';
 import { evaluate, modelFrames } from './evaluate.js';
 import { balancedClassWeights } from './loss.js';
 import { LrSchedule } from './schedule.js';
@@ -72,9 +72,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   }
 
-  const engine: GradientEngine = options.parallel
-    ? await (await import('./parallel/engine.js')).parallelEngine(model, variables, options.parallel)
-    : localEngine(model, variables);
+  const engine: TrainingEngine = options.parallel
+    ? await (await import('./parallel/engine.js')).parallelEngine(model, variables, adam, options.parallel)
+    : localEngine(model, variables, adam);
   let stoppedEarly = startEpoch > 0 && isStopped(options, stop);
   let aborted = false;
   try {
@@ -114,10 +114,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           normalizer: batchNormalizer(targets, nClasses, classWeights),
           classWeights,
         };
-        const result = await engine.gradients(batch);
-        adam.apply(result.grads, lr);
-        tf.dispose(result.grads);
-        await engine.weightsChanged();
+        const result = await engine.step(batch, lr);
         lossSum += result.loss * labels.length;
         correct += result.correct;
         seen += labels.length;
@@ -140,6 +137,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           break;
         }
       }
+      await engine.sync();
       if (aborted) break;
       const log: EpochLog = { epoch: epoch + 1, epochs, loss: lossSum / seen, accuracy: correct / seen, lr, seconds: 0 };
       if (options.validation) {
@@ -178,6 +176,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       options.onEpochEnd?.(log);
     }
   } finally {
+    await engine.sync().catch(() => {}); // a failed step's own error is the one to surface
     await engine.dispose();
     adam.dispose();
   }

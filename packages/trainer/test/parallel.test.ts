@@ -1,7 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelSpec } from '@earshot/model-cnn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getAllWeights, train, type BatchLog, type TrainOptions } from '../src/index.js';
+import { getAllWeights, readCheckpoint, train, type BatchLog, type TrainOptions } from '../src/index.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
 beforeAll(async () => {
@@ -32,6 +35,30 @@ describe('data-parallel training', () => {
       for (let k = 0; k < w.length; k++) maxDiff = Math.max(maxDiff, Math.abs(w[k]! - p[k]!));
       expect(maxDiff).toBeLessThan(1e-5);
     });
+  });
+
+  it('writes the workers\' Adam moments into checkpoints, equal to single-worker ones, and resumes from them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'earshot-parallel-'));
+    try {
+      const single = await losses({ name: 'seed-cnn' }, { epochs: 1, checkpointDir: join(dir, 'single') });
+      const parallel = await losses({ name: 'seed-cnn' }, { epochs: 1, checkpointDir: join(dir, 'parallel'), parallel: { workers: 2, backend: 'cpu' } });
+      const a = (await readCheckpoint(join(dir, 'single')))!;
+      const b = (await readCheckpoint(join(dir, 'parallel')))!;
+      expect(b.adamStep).toBe(4);
+      expect(b.adamStep).toBe(a.adamStep);
+      const maxDiff = (x: Float32Array[], y: Float32Array[]) => Math.max(...x.map((arr, i) => Math.max(...arr.map((value, k) => Math.abs(value - y[i]![k]!)))));
+      expect(maxDiff(b.adamM, a.adamM)).toBeLessThan(1e-6);
+      expect(maxDiff(b.adamV, a.adamV)).toBeLessThan(1e-8);
+      expect(b.adamV.some((m) => m.some((value) => value > 0))).toBe(true);
+      // The second epoch, resumed on workers, continues as an uninterrupted single-worker run.
+      const full = await losses({ name: 'seed-cnn' }, {});
+      const resumed = await losses({ name: 'seed-cnn' }, { checkpointDir: join(dir, 'parallel'), resume: true, parallel: { workers: 2, backend: 'cpu' } });
+      expect(resumed.result.resumedFromEpoch).toBe(1);
+      resumed.batches.forEach((r, i) => expect(Math.abs(r.loss - full.batches[4 + i]!.loss)).toBeLessThan(1e-5));
+      expect(parallel.batches).toHaveLength(single.batches.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs workers on the repaired wasm backend with the same losses as cpu (to 1e-4)', async () => {

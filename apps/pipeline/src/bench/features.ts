@@ -6,6 +6,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { decodeAudio, resample, toMono } from '@earshot/dataset-io';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
 import { createFeaturePipeline } from '../features/extract.js';
 import { createFeaturePool } from '../features/pool.js';
@@ -24,25 +25,63 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function singleThreaded(files: readonly string[]): Promise<number> {
-  const pipeline = createFeaturePipeline(decode, features);
-  await pipeline.fromBytes(await readFile(files[0]!)); // warm-up: wasm resampler, FFT plan
-  const t0 = performance.now();
-  for (const f of files) await pipeline.fromBytes(await readFile(f));
-  return files.length / ((performance.now() - t0) / 1000);
+/** CPU milliseconds (user + system) of this process, worker threads included. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
-async function pooled(files: readonly string[], workers: number): Promise<number> {
+interface Measure {
+  /** Wall-clock files/s. */
+  rate: number;
+  /** CPU ms per file (the whole process: on a shared machine this is the steadier figure). */
+  cpuPerFile: number;
+}
+
+async function singleThreaded(files: readonly string[]): Promise<Measure> {
+  const pipeline = createFeaturePipeline(decode, features);
+  await pipeline.fromBytes(await readFile(files[0]!)); // warm-up: wasm resampler, FFT plan
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  for (const f of files) await pipeline.fromBytes(await readFile(f));
+  return { rate: files.length / ((performance.now() - t0) / 1000), cpuPerFile: (cpuMs() - c0) / files.length };
+}
+
+/** CPU ms per file of each stage, in-process: read + decode + downmix, resample, mel + dB. */
+async function stageSplit(files: readonly string[]): Promise<{ decode: number; resample: number; mel: number }> {
+  const pipeline = createFeaturePipeline(decode, features);
+  const sample = files.slice(0, Math.min(files.length, 300));
+  const total = { decode: 0, resample: 0, mel: 0 };
+  for (const [i, f] of sample.entries()) {
+    const c0 = cpuMs();
+    const audio = await decodeAudio(await readFile(f), f);
+    const mono = toMono(audio.channels);
+    const c1 = cpuMs();
+    const y = audio.sampleRate === decode.sr ? mono : resample(mono, audio.sampleRate, decode.sr);
+    const c2 = cpuMs();
+    pipeline.fromWaveform(y);
+    const c3 = cpuMs();
+    if (i === 0) continue; // warm-up
+    total.decode += c1 - c0;
+    total.resample += c2 - c1;
+    total.mel += c3 - c2;
+  }
+  const n = Math.max(1, sample.length - 1);
+  return { decode: total.decode / n, resample: total.resample / n, mel: total.mel / n };
+}
+
+async function pooled(files: readonly string[], workers: number): Promise<Measure> {
   const pool = createFeaturePool(workers);
   const task = (path: string) => pool.run({ path, decode, features, crop: 'start', seed: 0 });
-  await Promise.all(Array.from({ length: workers * 2 }, (_, i) => task(files[i % files.length]!))); // warm every worker
+  await Promise.all(Array.from({ length: workers * 32 }, (_, i) => task(files[i % files.length]!))); // warm every worker
+  const c0 = cpuMs();
   const t0 = performance.now();
   const results = await Promise.all(files.map(task));
-  const rate = files.length / ((performance.now() - t0) / 1000);
+  const measure = { rate: files.length / ((performance.now() - t0) / 1000), cpuPerFile: (cpuMs() - c0) / files.length };
   await pool.close();
   const failed = results.filter((r) => !r.ok);
   if (failed.length) throw new Error(`${failed.length} files failed, e.g. ${failed[0]!.path}`);
-  return rate;
+  return measure;
 }
 
 /** 16-bit PCM WAV of a chirp + harmonics + noise, seeded. */
@@ -72,18 +111,25 @@ function syntheticClip(seconds: number, sr: number, seed: number): Uint8Array {
   return out;
 }
 
-function row(name: string, rate: number, librosa: readonly [number, number]): string {
-  const ratio = `${(rate / librosa[1]).toFixed(2)}–${(rate / librosa[0]).toFixed(2)}×`;
-  return `  ${name.padEnd(26)} ${rate.toFixed(1).padStart(8)} files/s   librosa ${librosa[0]}–${librosa[1]}   ratio ${ratio}`;
+function row(name: string, m: Measure, librosa: readonly [number, number]): string {
+  const ratio = `${(m.rate / librosa[1]).toFixed(2)}–${(m.rate / librosa[0]).toFixed(2)}×`;
+  return `  ${name.padEnd(20)} ${m.rate.toFixed(1).padStart(7)} files/s  ${m.cpuPerFile.toFixed(2).padStart(6)} CPU ms/file   librosa ${librosa[0]}–${librosa[1]}   ratio ${ratio}`;
 }
 
 async function benchSet(title: string, files: readonly string[], librosa: readonly [number, number], maxWorkers: number): Promise<void> {
   console.log(`${title}: ${files.length} files`);
+  const split = await stageSplit(files);
+  console.log(
+    `  CPU ms per file: decode ${split.decode.toFixed(2)}, resample ${split.resample.toFixed(2)}, mel + dB ${split.mel.toFixed(2)}`,
+  );
   const single = await singleThreaded(files);
   console.log(row('single-threaded', single, librosa));
+  let one: Measure | undefined;
   for (let w = 1; w <= maxWorkers; w++) {
-    const rate = await pooled(files, w);
-    console.log(`${row(`pool, ${w} worker${w > 1 ? 's' : ''}`, rate, librosa)}   scaling ${(rate / single).toFixed(2)}× single`);
+    const m = await pooled(files, w);
+    one ??= m;
+    const scaling = `scaling ${(m.rate / single.rate).toFixed(2)}× single, ${(m.rate / one.rate).toFixed(2)}× 1 worker`;
+    console.log(`${row(`pool, ${w} worker${w > 1 ? 's' : ''}`, m, librosa)}   ${scaling}`);
   }
 }
 
@@ -94,13 +140,14 @@ async function main(): Promise<void> {
   if (existsSync(fsdd)) {
     const files = (await readdir(fsdd)).filter((f) => f.endsWith('.wav')).sort().map((f) => join(fsdd, f));
     const limit = Number(arg('limit') ?? files.length);
-    await benchSet(`FSDD (${fsdd})`, files.slice(0, limit), LIBROSA.fsdd, workers);
+    if (limit > 0) await benchSet(`FSDD (${fsdd})`, files.slice(0, limit), LIBROSA.fsdd, workers);
   } else {
     console.log(`FSDD: not found at ${fsdd} (pass --fsdd <dir>); skipped`);
   }
+  const count = Number(arg('clips') ?? 200);
+  if (count <= 0) return;
   const dir = await mkdtemp(join(tmpdir(), 'earshot-bench-'));
   try {
-    const count = Number(arg('clips') ?? 200);
     const clips: string[] = [];
     for (let i = 0; i < count; i++) {
       const path = join(dir, `clip-${String(i).padStart(4, '0')}.wav`);

@@ -5,12 +5,16 @@
  * Options: --steps N (10), --warmup N (3), --frames 44,216, --classes N (10),
  * --cpu-steps N (1; 0 skips the very slow cpu backend), --torch-threads 2,1 (one PyTorch row each),
  * --wasm-threads 2 (rows for the threaded-SIMD wasm build, each in a child process: the build is
- * chosen once per process; 0 for none), --profile.
+ * chosen once per process; 0 for none), --train-workers 2 (rows for @earshot/trainer's own step on
+ * repaired wasm: one thread, then data-parallel over N worker threads; 0 for none), --profile.
+ * --trainer-only measures just the trainer rows (and PyTorch). Trainer rows also report the process CPU time per step (all threads), robust to other load.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type InitBackendOptions } from '@earshot/tf-runtime';
+import { arraySource, train } from '@earshot/trainer';
 
 const N_MELS = 128;
 const BATCH = 32;
@@ -18,16 +22,17 @@ const PYTHON = '/usr/bin/python3'; // Debian's, where python3-torch installs
 
 interface Options {
   steps: number; warmup: number; frames: number[]; classes: number;
-  cpuSteps: number; torchThreads: number[]; wasmThreads: number[]; profile: boolean;
+  cpuSteps: number; torchThreads: number[]; wasmThreads: number[]; trainWorkers: number[]; trainerOnly: boolean; profile: boolean;
   /** Internal: measure only repaired wasm with this many threads, print JSON (child process). */
   childThreads: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: [2, 1], wasmThreads: [2], profile: false, childThreads: null };
+  const options: Options = { steps: 10, warmup: 3, frames: [44, 216], classes: 10, cpuSteps: 1, torchThreads: [2, 1], wasmThreads: [2], trainWorkers: [2], trainerOnly: false, profile: false, childThreads: null };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--profile') { options.profile = true; continue; }
+    if (flag === '--trainer-only') { options.trainerOnly = true; continue; }
     const value = argv[++i];
     const number = Number(value);
     const needInt = (min: number): number => {
@@ -42,6 +47,7 @@ function parseOptions(argv: string[]): Options {
       case '--frames': options.frames = intList(flag, value, 4); break;
       case '--torch-threads': options.torchThreads = intList(flag, value, 1); break;
       case '--wasm-threads': options.wasmThreads = value === '0' ? [] : intList(flag, value, 2); break;
+      case '--train-workers': options.trainWorkers = value === '0' ? [] : intList(flag, value, 2); break;
       case '--child-threads': options.childThreads = needInt(2); break;
       default: throw new Error(`bench:train: unknown option '${flag}'`);
     }
@@ -75,7 +81,9 @@ async function seedCnn(frames: number, classes: number): Promise<tf.LayersModel>
   }
 }
 
-interface Measurement { medianMs: number | null; note: string; profile?: Array<[string, number]> }
+interface Measurement { medianMs: number | null; note: string; profile?: Array<[string, number]>;
+  /** Median process CPU time per step over all threads (trainer rows). */
+  cpuMs?: number }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -113,6 +121,44 @@ async function measureTfjs(
     model.dispose();
     optimizer.dispose();
     tf.dispose([x, y]);
+  }
+}
+
+/**
+ * @earshot/trainer's step (its PyTorch-exact Adam, and with `workers` its data-parallel engine) on
+ * the repaired wasm backend: one epoch over random data, timed between onBatchEnd events.
+ */
+async function measureTrainer(frames: number, classes: number, warmup: number, steps: number, workers: number | null): Promise<Measurement> {
+  const info = await initBackend({ backend: 'wasm' });
+  const { buildModel } = await import('@earshot/model-cnn');
+  const model = buildModel({ name: 'seed-cnn' }, { inputShape: [N_MELS, frames], nClasses: classes, seed: 0 });
+  const n = BATCH * (warmup + steps);
+  let seed = 1;
+  const data = new Float32Array(n * N_MELS * frames).map(() => ((seed = (seed * 48271) % 2147483647) / 2147483647) - 0.5);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % classes);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let t0 = performance.now();
+  let c0 = process.cpuUsage();
+  try {
+    await train({
+      model, train: arraySource(data, labels, [N_MELS, frames]), epochs: 1, batchSize: BATCH, lr: 1e-3, seed: 0,
+      ...(workers !== null && { parallel: { workers } }),
+      onBatchEnd: () => {
+        const t = performance.now();
+        const c = process.cpuUsage(c0);
+        wall.push(t - t0);
+        cpu.push((c.user + c.system) / 1000);
+        t0 = t;
+        c0 = process.cpuUsage();
+      },
+    });
+    const note = workers === null ? `${info.backend}, trainer on this thread` : `${info.backend}, trainer, ${workers} worker threads`;
+    return { medianMs: median(wall.slice(warmup)), cpuMs: median(cpu.slice(warmup)), note };
+  } catch (error) {
+    return { medianMs: null, note: `cannot train: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
+  } finally {
+    model.dispose();
   }
 }
 
@@ -180,25 +226,32 @@ async function main(): Promise<void> {
   const stockPlus = row('tfjs wasm, as shipped + dW kernel');
   const repaired = row('tfjs wasm, repaired');
   const threaded = options.wasmThreads.map((threads) => ({ threads, row: row(`tfjs wasm, repaired, ${threads} threads`) }));
+  const trainerRows = options.trainWorkers.length === 0 ? []
+    : [{ workers: null, row: row('trainer, wasm repaired, 1 thread') },
+      ...options.trainWorkers.map((workers) => ({ workers, row: row(`trainer, wasm repaired, ${workers} workers`) }))];
   const cpu = options.cpuSteps > 0 ? row('tfjs cpu') : null;
 
   for (const frames of options.frames) {
     const { warmup, steps, classes, profile } = options;
     console.error(`[bench:train] 128×${frames} …`);
     for (const { threads, row: r } of torchRows) r.byFrames.set(frames, measureTorch(frames, threads, options));
-    stock.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: false }, frames, classes, 1, 1, false));
-    stockPlus.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: ['Conv2DBackpropFilter'] }, frames, classes,
-      Math.min(warmup, 1), Math.min(steps, 3), profile));
-    repaired.byFrames.set(frames, await measureTfjs({ backend: 'wasm' }, frames, classes, warmup, steps, profile));
-    for (const { threads, row: r } of threaded) r.byFrames.set(frames, measureThreadedWasm(frames, threads, options));
-    if (cpu !== null && frames === Math.min(...options.frames)) {
+    if (!options.trainerOnly) {
+      stock.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: false }, frames, classes, 1, 1, false));
+      stockPlus.byFrames.set(frames, await measureTfjs({ backend: 'wasm', repairWasm: ['Conv2DBackpropFilter'] }, frames, classes,
+        Math.min(warmup, 1), Math.min(steps, 3), profile));
+      repaired.byFrames.set(frames, await measureTfjs({ backend: 'wasm' }, frames, classes, warmup, steps, profile));
+      for (const { threads, row: r } of threaded) r.byFrames.set(frames, measureThreadedWasm(frames, threads, options));
+    }
+    for (const { workers, row: r } of trainerRows) r.byFrames.set(frames, await measureTrainer(frames, classes, warmup, steps, workers));
+    if (!options.trainerOnly && cpu !== null && frames === Math.min(...options.frames)) {
       cpu.byFrames.set(frames, await measureTfjs({ backend: 'cpu' }, frames, classes, 0, options.cpuSteps, false));
     }
   }
+  const measured = rows.filter((r) => r.byFrames.size > 0);
 
   const reference = torch === null ? 'torch' : `torch ${options.torchThreads[0]}T`;
   const header = ['backend', ...options.frames.flatMap((f) => [`128×${f} step`, `vs ${reference}`])];
-  const lines = rows.map(({ name, byFrames }) => [name, ...options.frames.flatMap((f) => {
+  const lines = measured.map(({ name, byFrames }) => [name, ...options.frames.flatMap((f) => {
     const m = byFrames.get(f);
     const ref = torch?.byFrames.get(f)?.medianMs ?? null;
     const ratio = m?.medianMs != null && ref != null ? `${(m.medianMs / ref).toFixed(2)}×` : '—';
@@ -206,14 +259,16 @@ async function main(): Promise<void> {
   })]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const print = (cells: string[]) => console.log(`| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`);
+  console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${availableParallelism()} cores)`);
   console.log(`\nseed CNN training step (forward + backward + Adam), batch ${BATCH}, median of ${options.steps} after ${options.warmup} warm-up`);
   print(header);
   print(widths.map((w) => '-'.repeat(w)));
   lines.forEach(print);
   console.log('\nnotes:');
-  for (const { name, byFrames } of rows) {
+  for (const { name, byFrames } of measured) {
     const notes = [...new Set([...byFrames.values()].map((m) => m.note))];
-    console.log(`  ${name}: ${notes.join(' | ')}`);
+    const cpuTimes = [...byFrames].flatMap(([f, m]) => (m.cpuMs === undefined ? [] : [`128×${f} ${formatMs(m.cpuMs)} CPU/step`]));
+    console.log(`  ${name}: ${[...notes, ...cpuTimes].join(' | ')}`);
   }
   if (torch === null) console.log(`  pytorch: not measured (${PYTHON} cannot import torch; apt-get install python3-torch)`);
   if (options.profile) {

@@ -1,12 +1,12 @@
 import { fixLength, loadAudio } from '@earshot/dataset-io';
-import { amplitudeToDb, createMelExtractor, mfcc, powerToDb } from '@earshot/features-mel';
+import { amplitudeToDb, createMelExtractor, mfcc, powerToDbInto } from '@earshot/features-mel';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
 
 /**
  * Bumped whenever this file or the DSP it calls changes what a feature tensor holds,
  * so the cache never serves tensors computed by older code.
  */
-export const FEATURE_CODE_VERSION = 'earshot-logmel-1';
+export const FEATURE_CODE_VERSION = 'earshot-logmel-2';
 
 export interface FeatureTensor {
   data: Float32Array;
@@ -58,7 +58,11 @@ export function createFeaturePipeline(decode: DecodeOptions, features: FeatureOp
 
   function toDb(S: { data: Float32Array; rows: number; cols: number }) {
     const { kind, ref, amin, topDb } = features.db;
-    if (kind === 'power') return powerToDb(S, { ref, amin, topDb });
+    if (kind === 'power') {
+      // In place: S is this call's own fresh tensor.
+      powerToDbInto(S.data, S.data, { ref, amin, topDb });
+      return S;
+    }
     if (kind === 'amplitude') return amplitudeToDb(S, { ref, amin, topDb });
     return S;
   }

@@ -131,6 +131,8 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
   log.info(`${opts.prefix ?? ''}model: ${opts.spec.name}, ${params.toLocaleString('en-US')} parameters`);
   const batches = Math.ceil(opts.train.size / settings.batchSize);
   let bar = log.progress(`epoch 1/${settings.epochs}`, batches);
+  // Process CPU time (all threads, workers included) beside wall time: robust to other load.
+  let cpuMark = process.cpuUsage();
   const result = await runTraining({
     model,
     train: opts.train,
@@ -152,8 +154,9 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
       bar.stop();
       const val = e.valLoss !== undefined ? `, val_loss: ${fmt(e.valLoss)}, val_accuracy: ${fmt(e.valAccuracy ?? NaN)}` : '';
       log.info(
-        `${opts.prefix ?? ''}Epoch ${e.epoch}/${settings.epochs}, Loss: ${fmt(e.loss)}, accuracy: ${fmt(e.accuracy)}${val} (${e.seconds.toFixed(1)} s)`,
+        `${opts.prefix ?? ''}Epoch ${e.epoch}/${settings.epochs}, Loss: ${fmt(e.loss)}, accuracy: ${fmt(e.accuracy)}${val} (${e.seconds.toFixed(1)} s, ${cpuSeconds(cpuMark).toFixed(1)} s CPU)`,
       );
+      cpuMark = process.cpuUsage();
       if (e.epoch < settings.epochs) bar = log.progress(`epoch ${e.epoch + 1}/${settings.epochs}`, batches);
     },
   });
@@ -171,6 +174,11 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     seconds: e.seconds,
   }));
   return { model, params, epochs };
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
 }
 
 function trainerSchedule(s: Schedule, hasValidation: boolean): ScheduleSpec {

@@ -3,8 +3,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import type { GradientEngine } from '../engine.js';
-import type { StepBatch, StepResult } from '../step.js';
+import type { Adam } from '../adam.js';
+import type { TrainingEngine } from '../engine.js';
+import type { StepBatch } from '../step.js';
+import type { AdamHyper, Segment } from './adam-shard.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { ParallelOptions } from './types.js';
 
@@ -18,10 +20,6 @@ export function workerUrl(): URL {
   const built = new URL('../../dist/parallel/worker.js', import.meta.url);
   if (existsSync(fileURLToPath(built))) return built;
   throw new Error(`@earshot/trainer: worker entry not found at ${fileURLToPath(sibling)} or ${fileURLToPath(built)}; run \`pnpm --filter @earshot/trainer build\``);
-}
-
-function addInto(total: Float32Array, values: Float32Array): void {
-  for (let i = 0; i < total.length; i++) total[i]! += values[i]!;
 }
 
 /** The earshot backend choice matching this thread's tfjs backend, so workers compute alike. */
@@ -65,34 +63,61 @@ class WorkerChannel {
 
 /**
  * Splits each global batch into contiguous shards, one per worker. Each worker computes the
- * gradient of (its shard's weighted loss sum / the global batch's normaliser), so the sum of the
- * shards' gradients is exactly the single-worker gradient of the same global batch (up to float
- * summation order). Without batch norm or dropout the training math is identical to one worker;
- * with them, batch statistics and dropout masks are per shard (as PyTorch DataParallel).
+ * gradient of (its shard's weighted loss sum / the global batch's normaliser) into its slot of a
+ * shared gradient buffer, so the slots sum exactly to the single-worker gradient of the same global
+ * batch (up to float summation order). Then each worker sums the slots over its own range of the
+ * parameters and applies Adam there, in shared weights and moments: the optimizer step is split
+ * across cores and the main thread does no tensor work per step. The model's variables and the
+ * `Adam` state are written back by `sync()`. Without batch norm or dropout the training math is
+ * identical to one worker; with them, batch statistics and dropout masks are per shard (as PyTorch
+ * DataParallel).
  */
-export async function parallelEngine(model: tf.LayersModel, variables: tf.Variable[], options: ParallelOptions): Promise<GradientEngine> {
+export async function parallelEngine(model: tf.LayersModel, variables: tf.Variable[], adam: Adam, options: ParallelOptions): Promise<TrainingEngine> {
   const count = options.workers ?? availableParallelism();
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`parallel.workers must be a positive integer, got ${count}`);
   const allWeights = model.weights;
   const trainableFlags = allWeights.map((w) => w.trainable);
   const weightSizes = allWeights.map((w) => (w.shape as number[]).reduce((a, b) => a * b, 1));
+  const weightOffsets = weightSizes.map((_, i) => weightSizes.slice(0, i).reduce((a, b) => a + b, 0));
   const sharedWeights = new SharedArrayBuffer(weightSizes.reduce((a, b) => a + b, 0) * 4);
   const weightView = new Float32Array(sharedWeights);
-  const publishWeights = () => {
-    let offset = 0;
-    allWeights.forEach((w, i) => {
-      weightView.set(w.read().dataSync() as Float32Array, offset);
-      offset += weightSizes[i]!;
-    });
-  };
-  publishWeights();
+  allWeights.forEach((w, i) => weightView.set(w.read().dataSync() as Float32Array, weightOffsets[i]));
+
+  // The flat layout of gradients and moments: trainable variables in order.
+  let flatSize = 0;
+  const segments: Segment[] = variables.map((variable) => {
+    const index = allWeights.findIndex((w) => w.read() === variable);
+    if (index < 0) throw new Error(`parallel training: trainable variable ${variable.name} is not among the model's weights`);
+    const segment = { flatStart: flatSize, weightOffset: weightOffsets[index]!, size: weightSizes[index]! };
+    flatSize += segment.size;
+    return segment;
+  });
+  const sharedGrads = new SharedArrayBuffer(count * flatSize * 4);
+  const sharedMoments = new SharedArrayBuffer(2 * flatSize * 4);
+  const m = new Float32Array(sharedMoments, 0, flatSize);
+  const v = new Float32Array(sharedMoments, flatSize * 4, flatSize);
+  const initial = adam.getState(); // zeros, or the checkpoint's moments on resume
+  segments.forEach((seg, i) => {
+    m.set(initial.m[i]!, seg.flatStart);
+    v.set(initial.v[i]!, seg.flatStart);
+  });
+  let t = initial.step;
+  let syncedAt = t;
+  const hyper: AdamHyper = { beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon, weightDecay: adam.weightDecay };
 
   const url = workerUrl();
   const channels = Array.from({ length: count }, () => new WorkerChannel(new Worker(url)));
   const topology = model.toJSON(null, false) as object;
+  const backend = options.backend ?? currentBackend();
   try {
     await Promise.all(
-      channels.map((c) => c.request({ kind: 'init', topology, backend: options.backend ?? currentBackend(), weights: sharedWeights, weightSizes, trainableFlags })),
+      channels.map((c, k) =>
+        c.request({
+          kind: 'init', topology, backend, weights: sharedWeights, weightSizes, trainableFlags,
+          grads: sharedGrads, moments: sharedMoments, flatSize, slot: k, segments,
+          range: [Math.floor((k * flatSize) / count), Math.floor(((k + 1) * flatSize) / count)], hyper,
+        }),
+      ),
     );
   } catch (error) {
     await Promise.all(channels.map((c) => c.worker.terminate()));
@@ -110,9 +135,10 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
     new Int32Array(buffers.labels).set(batch.labels);
     return buffers;
   };
+  const nonTrainableIndices = trainableFlags.flatMap((trainable, i) => (trainable ? [] : [i]));
 
   return {
-    async gradients(batch: StepBatch): Promise<StepResult> {
+    async step(batch: StepBatch, lr: number) {
       const n = batch.labels.length;
       const shared = sharedFor(batch);
       const shards: { start: number; count: number }[] = [];
@@ -137,39 +163,34 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
         ),
       );
       const results = replies.map((r) => r as Extract<FromWorker, { kind: 'step' }>);
-      // Accumulate into the first shard's (transferred, so owned) buffers: no allocation per step.
-      const summed = variables.map((_, v) => {
-        const total = results[0]!.grads[v]!;
-        for (let k = 1; k < results.length; k++) addInto(total, results[k]!.grads[v]!);
-        return total;
+      // Batch-norm moving statistics: averaged over shards, weighted by shard size.
+      nonTrainableIndices.forEach((index, j) => {
+        const out = weightView.subarray(weightOffsets[index]!, weightOffsets[index]! + weightSizes[index]!);
+        out.fill(0);
+        results.forEach((r, k) => {
+          const w = shards[k]!.count / n;
+          const values = r.nonTrainable[j]!;
+          for (let i = 0; i < out.length; i++) out[i]! += w * values[i]!;
+        });
       });
-      // Average batch-norm moving statistics over shards, weighted by shard size.
-      const nonTrainableIndices = trainableFlags.flatMap((t, i) => (t ? [] : [i]));
-      if (nonTrainableIndices.length > 0) {
-        const averaged = nonTrainableIndices.map((_, j) => {
-          const out = new Float32Array(results[0]!.nonTrainable[j]!.length);
-          results.forEach((r, k) => {
-            const w = shards[k]!.count / n;
-            const values = r.nonTrainable[j]!;
-            for (let i = 0; i < out.length; i++) out[i]! += w * values[i]!;
-          });
-          return out;
-        });
-        nonTrainableIndices.forEach((index, j) => {
-          const variable = allWeights[index]!;
-          tf.tidy(() => {
-            variable.write(tf.tensor(averaged[j]!, variable.shape as number[], 'float32'));
-          });
-        });
-      }
+      t += 1;
+      await Promise.all(channels.map((c) => c.request({ kind: 'update', lr, t, slots: shards.length })));
       return {
-        grads: summed.map((g, v) => tf.tensor(g, variables[v]!.shape, 'float32')),
         loss: results.reduce((s, r) => s + r.loss, 0),
         correct: results.reduce((s, r) => s + r.correct, 0),
       };
     },
-    async weightsChanged() {
-      publishWeights();
+    async sync() {
+      if (t === syncedAt) return;
+      const tensors = allWeights.map((w, i) => tf.tensor(weightView.slice(weightOffsets[i]!, weightOffsets[i]! + weightSizes[i]!), w.shape as number[], 'float32'));
+      model.setWeights(tensors);
+      tf.dispose(tensors);
+      adam.setState({
+        step: t,
+        m: segments.map((seg) => m.slice(seg.flatStart, seg.flatStart + seg.size)),
+        v: segments.map((seg) => v.slice(seg.flatStart, seg.flatStart + seg.size)),
+      });
+      syncedAt = t;
     },
     async dispose() {
       await Promise.all(

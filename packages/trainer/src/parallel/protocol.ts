@@ -1,16 +1,30 @@
 import type { BackendChoice } from '@earshot/tf-runtime';
+import type { AdamHyper, Segment } from './adam-shard.js';
 
-/** Main → worker messages. Weights and batches live in SharedArrayBuffers, so messages stay small. */
+/**
+ * Main → worker messages. Weights, gradients, Adam moments and batches live in SharedArrayBuffers,
+ * so messages stay small and nothing is copied per step but the batch (once, into shared memory).
+ */
 export type ToWorker =
   | {
       kind: 'init';
       /** model.toJSON() topology; the worker rebuilds the same network from it. */
       topology: object;
       backend: BackendChoice;
-      /** All weights (model.weights order), float32, rewritten by the main thread after each step. */
+      /** All weights (model.weights order), float32; the workers' Adam updates write the trainable ones. */
       weights: SharedArrayBuffer;
       weightSizes: number[];
       trainableFlags: boolean[];
+      /** One flat gradient vector (trainable variables in order) per worker: this worker writes slot `slot`. */
+      grads: SharedArrayBuffer;
+      /** Adam's first then second moments, flat, `flatSize` each. */
+      moments: SharedArrayBuffer;
+      flatSize: number;
+      slot: number;
+      segments: Segment[];
+      /** The flat range [lo, hi) this worker's Adam update covers. */
+      range: [number, number];
+      hyper: AdamHyper;
     }
   | {
       kind: 'step';
@@ -27,10 +41,13 @@ export type ToWorker =
       normalizer: number;
       classWeights: number[] | null;
     }
+  /** Sum the first `slots` gradient slots and apply Adam step `t` to this worker's range. */
+  | { kind: 'update'; lr: number; t: number; slots: number }
   | { kind: 'close' };
 
-/** Worker → main messages; gradient buffers are transferred, not copied. */
+/** Worker → main messages. */
 export type FromWorker =
   | { kind: 'ready'; backend: string }
-  | { kind: 'step'; grads: Float32Array[]; loss: number; correct: number; nonTrainable: Float32Array[] }
+  | { kind: 'step'; loss: number; correct: number; nonTrainable: Float32Array[] }
+  | { kind: 'updated' }
   | { kind: 'error'; message: string; stack?: string };
