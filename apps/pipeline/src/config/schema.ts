@@ -189,7 +189,7 @@ const runtime = z.strictObject({
   train_workers: z
     .union([z.literal('auto'), positiveInt])
     .default('auto')
-    .describe('data-parallel training workers; auto: one per core (up to 2) on wasm with ≥ 2 cores, else 1'),
+    .describe('data-parallel training worker threads; auto: one per core on the wasm backend with ≥ 2 cores, else 1'),
 });
 
 export const experimentSchema = z.strictObject({
