@@ -243,14 +243,14 @@ export class FeatureCache {
   }
 
   /**
-   * `hashBytes` of a file's content, remembered by (path, size, mtime, inode) so a warm run
-   * neither reads nor hashes unchanged files (as git and make trust mtimes). An edited or
-   * replaced file changes size, mtime or inode, so it is hashed again.
+   * `hashBytes` of a file's content, remembered by (path, inode, size, mtime, ctime) so a warm run
+   * neither reads nor hashes unchanged files (as git and make trust mtimes). Any write to a file
+   * changes its ctime, and a replaced file its inode, so an edited file is always hashed again.
    */
   fileHash(path: string): string {
     this.assertReadable();
     const stat = statSync(path, { bigint: true });
-    const memoKey = `${resolve(path)}\0${stat.size}\0${stat.mtimeNs}\0${stat.ino}`;
+    const memoKey = `${resolve(path)}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
     const known = this.fileHashes.get(memoKey);
     if (known !== undefined) return known;
     const hash = hashBytes(readFileSync(path));

@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { featureKey, hashBytes, type FeatureCache } from '../cache/index.js';
+import { featureKey, type FeatureCache } from '../cache/index.js';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
 import { FEATURE_CODE_VERSION, cropSeed } from '../features/extract.js';
-import { HashMemo } from '../features/hash-memo.js';
 import { createFeaturePool, type FeaturePool } from '../features/pool.js';
 import type { Logger } from '../log.js';
 
@@ -47,18 +45,6 @@ export function clipKey(audioHash: string, crop: DecodeOptions['crop'], opts: Pi
   return featureKey({ audioHash, decode, features: opts.features, codeVersion: FEATURE_CODE_VERSION });
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(lanes);
-}
-
 export class FileFailedError extends Error {
   constructor(readonly file: SkippedFile) {
     super(`${file.path}: ${file.reason}`);
@@ -66,69 +52,93 @@ export class FileFailedError extends Error {
   }
 }
 
+/** Keys claimed and computed together: small enough that concurrent runs split the work. */
+const CLAIM_CHUNK = 64;
+/** How often to look for entries another process is computing. */
+const WAIT_FOR_OTHERS_MS = 250;
+
 /**
- * Features for every job, through the cache. Each file's bytes are hashed first (cheap), so a
- * cached file is never decoded; misses go to the worker pool and are stored as they arrive, so a
- * kill loses only the files in flight.
+ * Features for every job, through the cache. Each file's content hash comes first (remembered by
+ * the cache per file identity, so unchanged files are not even read), so a cached file is never
+ * decoded. Misses are claimed in chunks, so runs sharing one cache split the work instead of
+ * doing it twice, computed on the worker pool and stored as they arrive: a kill loses only the
+ * files in flight, and its claims lapse at once.
  */
 export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesStageOptions): Promise<FeaturesResult> {
+  const { cache } = opts;
   const keys: (string | undefined)[] = new Array(jobs.length).fill(undefined);
   const failed: SkippedFile[] = [];
-  const misses: number[] = [];
   const fail = (file: SkippedFile) => {
     failed.push(file);
     if (opts.failFast) throw new FileFailedError(file);
   };
 
-  const memo = await HashMemo.open(opts.cache.dir);
-  await forEachLimited(jobs, 16, async (job, i) => {
+  /** Missing key → the jobs that need it (identical files share one entry). */
+  const missing = new Map<string, number[]>();
+  for (const [i, job] of jobs.entries()) {
     let audioHash = job.audioHash;
-    const identity = audioHash ? undefined : HashMemo.identity(job.path);
-    if (identity) audioHash = memo.get(identity);
     if (!audioHash) {
-      let bytes: Uint8Array;
       try {
-        bytes = await readFile(job.path);
+        audioHash = cache.fileHash(job.path);
       } catch (err) {
-        return fail({ path: job.path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        fail({ path: job.path, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        continue;
       }
-      audioHash = hashBytes(bytes);
-      if (identity) memo.set(identity, audioHash);
     }
     const key = clipKey(audioHash, job.crop, opts);
-    if (opts.cache.has(key)) keys[i] = key;
-    else misses.push(i);
-  });
-  await memo.save().catch(() => undefined);
-  const cached = jobs.length - misses.length - failed.length;
+    if (cache.hasValid(key)) keys[i] = key;
+    else missing.set(key, [...(missing.get(key) ?? []), i]);
+  }
 
   let computed = 0;
-  if (misses.length) {
+  if (missing.size) {
     const pool = opts.pool ?? createFeaturePool(opts.workers);
-    const bar = opts.log.progress('features', misses.length);
-    const writes: Promise<void>[] = [];
+    const bar = opts.log.progress('features', missing.size);
+    let done = 0;
+    const computeOne = async (key: string, indices: number[]): Promise<void> => {
+      const job = jobs[indices[0]!]!;
+      const result = await pool.run({ path: job.path, decode: opts.decode, features: opts.features, crop: job.crop, seed: opts.seed });
+      if (!result.ok) {
+        await cache.release([key]);
+        for (const i of indices) fail({ path: jobs[i]!.path, reason: result.reason });
+        return;
+      }
+      // The file may have changed since it was hashed: store under the key of what was decoded.
+      const storedKey = clipKey(result.audioHash, job.crop, opts);
+      await cache.put(storedKey, { data: result.data, shape: result.shape });
+      if (storedKey !== key) await cache.release([key]);
+      for (const i of indices) keys[i] = storedKey;
+      computed += indices.length;
+      bar.update(++done);
+    };
     try {
-      await Promise.all(
-        misses.map(async (i) => {
-          const job = jobs[i]!;
-          const result = await pool.run({ path: job.path, decode: opts.decode, features: opts.features, crop: job.crop, seed: opts.seed });
-          if (!result.ok) return fail({ path: job.path, reason: result.reason });
-          const key = clipKey(result.audioHash, job.crop, opts);
-          writes.push(opts.cache.put(key, { data: result.data, shape: result.shape }));
-          keys[i] = key;
-          bar.update(++computed);
-        }),
-      );
+      while (missing.size) {
+        const mine = await cache.claim([...missing.keys()].slice(0, CLAIM_CHUNK));
+        const claimed = new Set(mine);
+        const work = mine.map((key) => computeOne(key, missing.get(key)!));
+        for (const key of mine) missing.delete(key);
+        const settled = await Promise.allSettled(work);
+        await cache.release(mine.filter((key) => !cache.has(key)));
+        const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (error) throw error.reason;
+        // Entries another run computed meanwhile count as cached.
+        for (const [key, indices] of missing) {
+          if (claimed.has(key) || !cache.hasValid(key)) continue;
+          for (const i of indices) keys[i] = key;
+          missing.delete(key);
+          bar.update(++done);
+        }
+        if (mine.length === 0 && missing.size) await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_OTHERS_MS));
+      }
     } finally {
       bar.stop();
-      await Promise.allSettled(writes);
       if (!opts.pool) await pool.close();
     }
-    await Promise.all(writes);
-    await opts.cache.flush();
+    await cache.flush();
   }
+  const cached = jobs.length - failed.length - computed;
   failed.sort((a, b) => a.path.localeCompare(b.path));
-  return { keys, shape: commonShape(keys, opts.cache, jobs), cached, computed, failed };
+  return { keys, shape: commonShape(keys, cache, jobs), cached, computed, failed };
 }
 
 /** Every tensor must have one shape, or the model cannot take them as a batch. */

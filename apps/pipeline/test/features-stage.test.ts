@@ -1,0 +1,63 @@
+// The features stage through a shared cache: runs that extract into one cache at the same time
+// split the work (each entry computed once), agree on every tensor, and a rerun computes nothing.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FeatureCache } from '../src/cache/index.js';
+import type { DecodeOptions, FeatureOptions } from '../src/config/options.js';
+import { createLogger } from '../src/log.js';
+import { featuresStage, type FeatureJob } from '../src/stages/features.js';
+import { wavPcm16 } from './helpers.js';
+
+const decode: DecodeOptions = { sr: 22050, length: 11025, pad: 'zeros', crop: 'start' };
+const features: FeatureOptions = {
+  sr: 22050, nFft: 1024, hopLength: 256, winLength: 1024, nMels: 40, fmin: 0, fmax: 11025, htk: false, power: 2,
+  db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
+};
+const log = createLogger({ quiet: true, tty: false });
+
+let dir: string;
+const jobs: FeatureJob[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'earshot-features-stage-'));
+  for (let i = 0; i < 150; i++) {
+    const sr = 8000;
+    const y = Float32Array.from({ length: 3000 + 17 * i }, (_, n) => 0.3 * Math.sin((2 * Math.PI * (150 + 13 * i) * n) / sr));
+    const path = join(dir, `clip-${i}.wav`);
+    await writeFile(path, wavPcm16(y, sr));
+    jobs.push({ path, crop: 'start' });
+  }
+  // Identical content under another name: one entry serves both.
+  await writeFile(join(dir, 'copy-of-0.wav'), wavPcm16(Float32Array.from({ length: 3000 }, (_, n) => 0.3 * Math.sin((2 * Math.PI * 150 * n) / 8000)), 8000));
+  jobs.push({ path: join(dir, 'copy-of-0.wav'), crop: 'start' });
+  jobs.push({ path: join(dir, 'missing.wav'), crop: 'start' });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('featuresStage on a shared cache', () => {
+  it('two concurrent runs compute each entry once and agree; a rerun computes nothing', async () => {
+    const cacheDir = join(dir, 'cache');
+    // Two cache instances have distinct claim owners, as two processes do.
+    const [a, b] = [FeatureCache.open(cacheDir), FeatureCache.open(cacheDir)];
+    const stage = (cache: FeatureCache) => featuresStage(jobs, { decode, features, seed: 0, cache, workers: 1, log });
+    const [ra, rb] = await Promise.all([stage(a), stage(b)]);
+
+    expect(ra.computed + rb.computed).toBe(jobs.length - 1); // 150 distinct + the copy, each once
+    expect(ra.failed.map((f) => f.path)).toEqual([join(dir, 'missing.wav')]);
+    expect(rb.failed).toEqual(ra.failed);
+    expect(rb.keys).toEqual(ra.keys);
+    expect(ra.keys[0]).toBe(ra.keys[150]);
+    expect(ra.shape).toEqual([40, 44]);
+    for (const key of ra.keys.filter((k): k is string => k !== undefined)) {
+      expect(b.get(key)!.data).toEqual(a.get(key)!.data);
+    }
+    await Promise.all([a.close(), b.close()]);
+
+    const again = FeatureCache.open(cacheDir);
+    const rerun = await stage(again);
+    expect([rerun.cached, rerun.computed]).toEqual([jobs.length - 1, 0]);
+    await again.close();
+  }, 120_000);
+});
