@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAudio } from '../src/index.js';
 import { GOLDEN_DIR, readNpyFloat32 } from './helpers.js';
-import { melDbReference } from './mel-reference.js';
+import { melSpectrogram, powerToDb } from '@earshot/features-mel';
 
 interface GoldenFile { wav: string; native_sr: number; native_frames: number; resampled: boolean; y_shape: number[] }
 const golden = existsSync(join(GOLDEN_DIR, 'golden.json'))
@@ -45,7 +45,7 @@ describe.skipIf(!golden)('loadAudio vs librosa.load(sr=22050, mono=True) golden 
       expect(rms).toBeLessThan(1.5e-4);
       expect(max).toBeLessThan(5e-3);
       // The target downstream: mean |ΔD| ≤ 0.05 dB over bins where librosa's D > −60 dB.
-      const ours = melDbReference(y);
+      const ours = powerToDb(melSpectrogram(y, { sr, nMels: 128 }), { ref: 'max' }).data;
       const theirs = readNpyFloat32(join(GOLDEN_DIR, `${name}_D.npy`)).data;
       let sum = 0;
       let count = 0;
@@ -59,15 +59,4 @@ describe.skipIf(!golden)('loadAudio vs librosa.load(sr=22050, mono=True) golden 
       expect(sum / count).toBeLessThan(0.05);
     });
   }
-});
-
-describe.skipIf(!golden)('the test mel reference itself', () => {
-  it('reproduces librosa D from librosa y within 1e-3 dB (so the ΔD check above measures the resampler)', () => {
-    const y = readNpyFloat32(join(GOLDEN_DIR, 'd_0_george_0_y.npy')).data;
-    const D = readNpyFloat32(join(GOLDEN_DIR, 'd_0_george_0_D.npy')).data;
-    const ours = melDbReference(y);
-    let max = 0;
-    for (let i = 0; i < D.length; i++) max = Math.max(max, Math.abs(ours[i]! - D[i]!));
-    expect(max).toBeLessThan(1e-3);
-  });
 });

@@ -24,7 +24,11 @@ export function arraySource(data: Float32Array, labels: Int32Array, sampleShape:
     read(indices) {
       const out = new Float32Array(indices.length * sampleSize);
       for (let i = 0; i < indices.length; i++) {
-        const start = indices[i]! * sampleSize;
+        const index = indices[i]!;
+        if (!(index >= 0 && index < labels.length && Number.isInteger(index))) {
+          throw new RangeError(`arraySource: sample index ${index} is outside 0..${labels.length - 1}`);
+        }
+        const start = index * sampleSize;
         out.set(data.subarray(start, start + sampleSize), i * sampleSize);
       }
       return out;

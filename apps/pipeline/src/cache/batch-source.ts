@@ -1,4 +1,4 @@
-import type { BatchSource } from '@earshot/trainer';
+import { arraySource, type BatchSource } from '@earshot/trainer';
 import type { FeatureCache } from './store.js';
 
 export type { BatchSource };
@@ -56,22 +56,7 @@ export function cacheBatchSource(
   if (opts.inMemory) {
     const all = new Float32Array(keys.length * sampleLength);
     for (let i = 0; i < keys.length; i++) copySample(i, all, i);
-    return {
-      size: keys.length,
-      sampleShape,
-      labels,
-      read(indices) {
-        const batch = new Float32Array(indices.length * sampleLength);
-        for (let slot = 0; slot < indices.length; slot++) {
-          const index = indices[slot]!;
-          if (!(index >= 0 && index < keys.length && Number.isInteger(index))) {
-            throw new RangeError(`cacheBatchSource: sample index ${index} is outside 0..${keys.length - 1}`);
-          }
-          batch.set(all.subarray(index * sampleLength, (index + 1) * sampleLength), slot * sampleLength);
-        }
-        return batch;
-      },
-    };
+    return arraySource(all, labels, sampleShape);
   }
 
   const releaseEvery = opts.releaseMappedEveryBytes ?? DEFAULT_RELEASE_EVERY_BYTES;
