@@ -1,5 +1,7 @@
 /** Test-only audio analysis for the demo dataset: WAV parsing and simple spectral features. */
 
+import { powerSpectrogram } from '@earshot/features-mel';
+
 export interface ParsedWav {
   sampleRate: number;
   channels: number;
@@ -36,56 +38,10 @@ export function parseWav(bytes: Uint8Array): ParsedWav {
   throw new Error('no data chunk');
 }
 
-/** In-place iterative radix-2 FFT. */
-function fft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j] as number, re[i] as number];
-      [im[i], im[j]] = [im[j] as number, im[i] as number];
-    }
-  }
-  const cos = new Float64Array(n / 2);
-  const sin = new Float64Array(n / 2);
-  for (let k = 0; k < n / 2; k++) {
-    cos[k] = Math.cos((-2 * Math.PI * k) / n);
-    sin[k] = Math.sin((-2 * Math.PI * k) / n);
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const stride = n / len;
-    for (let i = 0; i < n; i += len) {
-      for (let k = 0; k < len / 2; k++) {
-        const wr = cos[k * stride] as number;
-        const wi = sin[k * stride] as number;
-        const a = i + k;
-        const b = a + len / 2;
-        const xr = (re[b] as number) * wr - (im[b] as number) * wi;
-        const xi = (re[b] as number) * wi + (im[b] as number) * wr;
-        re[b] = (re[a] as number) - xr;
-        im[b] = (im[a] as number) - xi;
-        re[a] = (re[a] as number) + xr;
-        im[a] = (im[a] as number) + xi;
-      }
-    }
-  }
-}
-
-/** Hann-windowed power spectra, nFft 1024, hop 512: one Float64Array (1 + nFft/2 bins) per frame. */
-export function powerFrames(y: Float32Array, nFft = 1024, hopLength = 512): Float64Array[] {
-  const frames: Float64Array[] = [];
-  for (let start = 0; start + nFft <= y.length; start += hopLength) {
-    const re = new Float64Array(nFft);
-    const im = new Float64Array(nFft);
-    for (let i = 0; i < nFft; i++) re[i] = (y[start + i] as number) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / nFft));
-    fft(re, im);
-    const power = new Float64Array(nFft / 2 + 1);
-    for (let k = 0; k <= nFft / 2; k++) power[k] = (re[k] as number) ** 2 + (im[k] as number) ** 2;
-    frames.push(power);
-  }
-  return frames;
+/** Hann-windowed power spectra (features-mel's STFT, no centring): one array of 1 + nFft/2 bins per frame. */
+export function powerFrames(y: Float32Array, nFft = 1024, hopLength = 512): Float32Array[] {
+  const S = powerSpectrogram(y, { nFft, hopLength, center: false });
+  return Array.from({ length: S.cols }, (_, t) => Float32Array.from({ length: S.rows }, (_, k) => S.data[k * S.cols + t]!));
 }
 
 /** Spectral centroid (Hz) of the whole clip's summed power spectrum. */
