@@ -9,6 +9,7 @@ import {
   cachePrune,
   encodeTensor,
   featureKey,
+  featureKeyer,
   hashBytes,
   parseByteSize,
   parseDuration,
@@ -43,6 +44,7 @@ describe('featureKey', () => {
     };
     expect(featureKey(base)).toMatch(/^[0-9a-f]{64}$/);
     expect(featureKey(reordered)).toBe(featureKey(base));
+    expect(featureKeyer(reordered)(base.audioHash)).toBe(featureKey(base));
   });
 
   it('changes with any decode or feature parameter, nested ones too, and the code version', () => {
@@ -122,14 +124,14 @@ describe('FeatureCache', () => {
       writeFileSync(file, bytes);
 
       const reopened = FeatureCache.open(dir);
-      expect(reopened.hasValid('good')).toBe(true);
-      // Both read paths verify: get, and the warm check hasValid.
-      expect(where === 'payload' ? reopened.get('bad') : reopened.hasValid('bad')).toBeFalsy();
+      expect(reopened.validShape('good')).toEqual(good.shape);
+      // Both read paths verify: get, and the warm check validShape.
+      expect(where === 'payload' ? reopened.get('bad') : reopened.validShape('bad')).toBeUndefined();
       expect(reopened.counters.corrupt).toBe(1);
       expect(reopened.get('good')!.data).toEqual(good.data);
       await reopened.flush();
       expect(reopened.has('bad')).toBe(false); // removed, so the pipeline recomputes it
-      expect(reopened.hasValid('bad')).toBe(false);
+      expect(reopened.validShape('bad')).toBeUndefined();
       await reopened.put('bad', bad);
       expect(reopened.get('bad')!.data).toEqual(bad.data);
       await reopened.close();

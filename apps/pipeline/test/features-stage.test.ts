@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache } from '../src/cache/index.js';
 import type { DecodeOptions, FeatureOptions } from '../src/config/options.js';
 import { createLogger } from '../src/log.js';
-import { featuresStage, type FeatureJob } from '../src/stages/features.js';
+import { clipKeyer, featuresStage, type FeatureJob } from '../src/stages/features.js';
 import { wavPcm16 } from './helpers.js';
 
 const decode: DecodeOptions = { sr: 22050, length: 11025, pad: 'zeros', crop: 'start' };
@@ -61,3 +61,16 @@ describe('featuresStage on a shared cache', () => {
     await again.close();
   }, 120_000);
 });
+
+describe('clipKeyer', () => {
+  const hash = 'ab'.repeat(32);
+  it('keys a random crop by the seed, other crops by content and parameters alone', () => {
+    const [seed0, seed1] = [clipKeyer({ decode, features, seed: 0 }), clipKeyer({ decode, features, seed: 1 })];
+    expect(seed1(hash, 'start')).toBe(seed0(hash, 'start'));
+    expect(seed1(hash, 'random')).not.toBe(seed0(hash, 'random'));
+    expect(new Set([seed0(hash, 'start'), seed0(hash, 'center'), seed0(hash, 'random')]).size).toBe(3);
+    expect(clipKeyer({ decode, features: { ...features, nMels: 64 }, seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ decode: { ...decode, sr: 16000 }, features, seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+  });
+});
+

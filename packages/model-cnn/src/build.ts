@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SeededDropout } from './dropout.js';
+import { TimePooling } from './time-pooling.js';
 import { initializeWeights, type InitScheme } from './init.js';
 import { resolveCnnSpec, type BuildOptions, type ModelSpec, type ResolvedCnnSpec } from './spec.js';
 
@@ -83,8 +84,7 @@ function buildCnn(
     }
     if (spec.blockDropout > 0) x = dropout(spec.blockDropout, `block${b + 1}_dropout`).apply(x) as tf.SymbolicTensor;
   });
-  const gap = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
-  x = spec.head === 'gap' ? gap : (tf.layers.concatenate({ name: 'gap_gmp' }).apply([gap, tf.layers.globalMaxPooling2d({ name: 'gmp' }).apply(x) as tf.SymbolicTensor]) as tf.SymbolicTensor);
+  x = buildHead(x, spec);
   if (spec.denseUnits > 0) {
     schemes.set('fc1', 'he');
     x = tf.layers.dense({ name: 'fc1', units: spec.denseUnits, activation: 'relu', kernelInitializer: 'zeros' }).apply(x) as tf.SymbolicTensor;
@@ -92,4 +92,13 @@ function buildCnn(
   if (spec.dropout > 0) x = dropout(spec.dropout, 'head_dropout').apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ name: 'logits', units: nClasses, kernelInitializer: 'zeros' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ name: 'cnn', inputs: input, outputs: logits });
+}
+
+/** Global pooling (average, or average ‖ max) over frequency and time, or over time only. */
+function buildHead(x: tf.SymbolicTensor, spec: ResolvedCnnSpec): tf.SymbolicTensor {
+  const overTime = spec.headAxes === 'time';
+  const average = (overTime ? new TimePooling({ statistic: 'mean', name: 'gap' }) : tf.layers.globalAveragePooling2d({ name: 'gap' })).apply(x) as tf.SymbolicTensor;
+  if (spec.head === 'gap') return average;
+  const max = (overTime ? new TimePooling({ statistic: 'max', name: 'gmp' }) : tf.layers.globalMaxPooling2d({ name: 'gmp' })).apply(x) as tf.SymbolicTensor;
+  return tf.layers.concatenate({ name: 'gap_gmp' }).apply([average, max]) as tf.SymbolicTensor;
 }

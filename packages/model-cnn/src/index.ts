@@ -6,6 +6,7 @@ export { buildModel } from './build.js';
 export { resolveCnnSpec, type BuildOptions, type CnnSpec, type ModelSpec, type ResolvedCnnSpec, type SeedCnnSpec } from './spec.js';
 export { initializeWeights, type InitScheme } from './init.js';
 export { SeededDropout, setDropoutStep } from './dropout.js';
+export { TimePooling, type TimeStatistic } from './time-pooling.js';
 export { countParams, summarize } from './summary.js';
 export { parsePreprocess, preprocessSchema, type MelFeatureParams, type Normalization, type Preprocess } from './preprocess.js';
 export {

@@ -20,8 +20,13 @@ export interface CnnSpec {
   poolSize?: number;
   /** Dropout rate at the end of each block. Default 0.1. */
   blockDropout?: number;
-  /** Head pooling over frequency and time: global average ('gap', default) or average concatenated with max ('gap+gmp'). */
+  /** Head pooling: global average ('gap', default) or average concatenated with max ('gap+gmp'). */
   head?: 'gap' | 'gap+gmp';
+  /**
+   * Axes the head pools over. 'frequency+time' (default) gives one value per channel; 'time' keeps
+   * the frequency layout (freq × channels values), which spectrograms reward. Both take any length.
+   */
+  headAxes?: 'frequency+time' | 'time';
   /** Hidden units of the fc layer before the classifier; 0 for none. Default 0. */
   denseUnits?: number;
   /** Dropout before the classifier. Default 0.3. */
@@ -51,6 +56,7 @@ export function resolveCnnSpec(spec: CnnSpec): ResolvedCnnSpec {
     poolSize: spec.poolSize ?? 2,
     blockDropout: spec.blockDropout ?? 0.1,
     head: spec.head ?? 'gap',
+    headAxes: spec.headAxes ?? 'frequency+time',
     denseUnits: spec.denseUnits ?? 0,
     dropout: spec.dropout ?? 0.3,
   };

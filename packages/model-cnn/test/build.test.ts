@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, countParams, Rng, SeededDropout, setDropoutStep, summarize } from '../src/index.js';
+import { buildModel, countParams, loadModelFromArtifacts, Rng, SeededDropout, serializeModel, setDropoutStep, summarize, TimePooling } from '../src/index.js';
+import { samplePreprocess } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -76,6 +77,37 @@ describe('cnn preset', () => {
     const a = weightsOf(buildModel(spec, { inputShape: [16, 12], nClasses: 3, seed: 5 }));
     const b = weightsOf(buildModel(spec, { inputShape: [16, 12], nClasses: 3, seed: 5 }));
     expect(b).toEqual(a);
+  });
+});
+
+describe('time-axis head', () => {
+  it('TimePooling averages / maxes over time only and keeps (freq, channel) order', () => {
+    const x = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const values = x.arraySync();
+    for (const statistic of ['mean', 'max'] as const) {
+      const out = (new TimePooling({ statistic }).apply(x) as tf.Tensor2D).arraySync();
+      for (let b = 0; b < 2; b++) {
+        for (let f = 0; f < 3; f++) {
+          for (let c = 0; c < 4; c++) {
+            const series = values[b]![f]!.map((frame) => frame[c]!);
+            const expected = statistic === 'mean' ? series.reduce((s, v) => s + v, 0) / series.length : Math.max(...series);
+            expect(out[b]![f * 4 + c]).toBeCloseTo(expected, 5);
+          }
+        }
+      }
+    }
+  });
+
+  it('gives freq × channels features, takes any length, and survives save/load', async () => {
+    const spec = { name: 'cnn', channels: [4, 8], head: 'gap+gmp', headAxes: 'time' } as const;
+    const model = buildModel(spec, { inputShape: [16, null], nClasses: 3, seed: 2 });
+    expect(model.getLayer('gap_gmp').outputShape).toEqual([null, 2 * (16 / 4) * 8]);
+    const loaded = await loadModelFromArtifacts(await serializeModel(model, samplePreprocess(16, 20, ['a', 'b', 'c'])));
+    for (const frames of [9, 31]) {
+      const x = tf.randomNormal([2, 16, frames, 1], 0, 1, 'float32', frames);
+      const before = (model.predict(x) as tf.Tensor).arraySync();
+      expect((loaded.model.predict(x) as tf.Tensor).arraySync()).toEqual(before);
+    }
   });
 });
 

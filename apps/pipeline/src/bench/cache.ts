@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import {
   FeatureCache,
   cacheBatchSource,
-  featureKey,
+  featureKeyer,
   formatBytes,
   hashBytes,
   type BatchSource,
@@ -225,7 +225,7 @@ async function warmCacheSpeedup(): Promise<string[]> {
     const decode = { sr: 22050, mono: true };
     const features = { kind: 'melspectrogram', nMels: N_MELS, nFft: 2048, hopLength: 512 };
     const extractor = mel.createMelExtractor({ sr: 22050, nMels: N_MELS, nFft: 2048, hopLength: 512 });
-    const keyOf = (audioHash: string): string => featureKey({ audioHash, decode, features, codeVersion: 'bench' });
+    const keyOf = featureKeyer({ decode, features, codeVersion: 'bench' });
 
     let started = performance.now();
     const writes: Promise<void>[] = [];
@@ -245,7 +245,7 @@ async function warmCacheSpeedup(): Promise<string[]> {
     for (const file of files) if (cache.get(keyOf(hashBytes(readFileSync(file))))) hits++;
     const rehashSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    for (const file of files) if (cache.hasValid(keyOf(cache.fileHash(file)))) hits++;
+    for (const file of files) if (cache.validShape(keyOf(cache.fileHash(file)))) hits++;
     const warmSeconds = (performance.now() - started) / 1000;
     await cache.close();
     return [

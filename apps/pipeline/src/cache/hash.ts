@@ -42,16 +42,23 @@ export interface FeatureKeyParts {
   codeVersion: string;
 }
 
-/** The cache key of one feature tensor: sha256 of the canonical JSON of its inputs. */
+const CONTENT_HASH = /^[0-9a-f]{16,}$/;
+
+/**
+ * The cache key of one feature tensor: sha256 of the parameters' digest and the audio hash.
+ * The parameters (canonical JSON) are hashed once per keyer, so keying a dataset costs one short
+ * sha256 per file.
+ */
+export function featureKeyer(params: Omit<FeatureKeyParts, 'audioHash'>): (audioHash: string) => string {
+  const paramsDigest = createHash('sha256')
+    .update(canonicalJson({ decode: params.decode, features: params.features, code: params.codeVersion }))
+    .digest('hex');
+  return (audioHash) => {
+    if (!CONTENT_HASH.test(audioHash)) throw new Error(`featureKey: audioHash "${audioHash}" is not a hex content hash`);
+    return createHash('sha256').update(`${paramsDigest}:${audioHash}`).digest('hex');
+  };
+}
+
 export function featureKey(parts: FeatureKeyParts): string {
-  if (!/^[0-9a-f]{16,}$/.test(parts.audioHash)) {
-    throw new Error(`featureKey: audioHash "${parts.audioHash}" is not a hex content hash`);
-  }
-  const canonical = canonicalJson({
-    audio: parts.audioHash,
-    decode: parts.decode,
-    features: parts.features,
-    code: parts.codeVersion,
-  });
-  return createHash('sha256').update(canonical).digest('hex');
+  return featureKeyer(parts)(parts.audioHash);
 }

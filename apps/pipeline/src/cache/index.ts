@@ -1,4 +1,4 @@
-export { hashBytes, featureKey, canonicalJson, type FeatureKeyParts } from './hash.js';
+export { hashBytes, featureKey, featureKeyer, canonicalJson, type FeatureKeyParts } from './hash.js';
 export { encodeTensor, decodeTensor, type FeatureTensor } from './codec.js';
 export { FeatureCache, CACHE_FILE, type CacheCounters, type Claim, type RunRecord } from './store.js';
 export { fillMissing, type FillMissingOptions, type FillMissingResult } from './fill-missing.js';

@@ -176,19 +176,20 @@ export class FeatureCache {
   }
 
   /**
-   * Whether a usable entry exists: checksum-verified without copying it out (a corrupt one is
-   * counted and removed, and reads as absent). The features stage's warm check. Marks it used.
+   * The shape of a usable entry, checksum-verified without copying it out; undefined when absent
+   * or corrupt (a corrupt one is counted and removed). The features stage's warm check. Marks it used.
    */
-  hasValid(key: string): boolean {
+  validShape(key: string): number[] | undefined {
     this.assertReadable();
     const bytes = this.values.getBinaryFast(key);
-    if (!bytes) return false;
-    if (!inspectTensor(bytes)) {
+    if (!bytes) return undefined;
+    const layout = inspectTensor(bytes);
+    if (!layout) {
       this.discardCorrupt(key);
-      return false;
+      return undefined;
     }
     this.touch(key);
-    return true;
+    return layout.shape;
   }
 
   /** Whether an entry exists (not verified: `get` or a batch read verifies). Marks it used. */

@@ -3,7 +3,7 @@ import { exportNpz, FeatureCache, hashBytes } from '../cache/index.js';
 import { decodeOptions, featureOptions, loadExperiment } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { clipKey } from '../stages/features.js';
+import { clipKeyer } from '../stages/features.js';
 import { scanStage } from '../stages/scan.js';
 import { planSplits } from '../stages/split.js';
 
@@ -20,11 +20,12 @@ export async function cacheExportCommand(file: string, opts: { out: string; set:
   const cache = FeatureCache.open(config.cache.dir);
   const entries: { key: string; label: string; path: string; split: string }[] = [];
   const missing: string[] = [];
+  const clipKey = clipKeyer({ decode, features, seed: config.seed });
   try {
     for (const [i, item] of scan.items.entries()) {
       const split = plan.folds.length > 1 ? `fold-${plan.folds.find((fold) => fold.test.includes(i))?.fold ?? 0}` : (role.get(i) ?? 'unused');
       const crop = decode.crop === 'random' ? (split === 'train' ? 'random' : 'center') : decode.crop;
-      const key = clipKey(hashBytes(await readFile(item.path)), crop, { decode, features, seed: config.seed });
+      const key = clipKey(hashBytes(await readFile(item.path)), crop);
       if (cache.has(key)) entries.push({ key, label: item.label, path: item.path, split });
       else missing.push(item.path);
     }

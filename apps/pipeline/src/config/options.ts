@@ -48,6 +48,7 @@ export type ModelSpec =
       poolSize: number;
       blockDropout: number;
       head: 'gap' | 'gap+gmp';
+      headAxes: 'frequency+time' | 'time';
       denseUnits: number;
       dropout: number;
     };
@@ -125,6 +126,7 @@ export function modelSpec(config: ExperimentConfig): ModelSpec {
     poolSize: m.pool_size,
     blockDropout: m.block_dropout,
     head: m.head,
+    headAxes: m.head_axes,
     denseUnits: m.dense_units,
     dropout: m.dropout,
   };

@@ -1,6 +1,6 @@
-import { featureKey, type FeatureCache } from '../cache/index.js';
+import { featureKeyer, type FeatureCache } from '../cache/index.js';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
-import { FEATURE_CODE_VERSION, cropSeed } from '../features/extract.js';
+import { FEATURE_CODE_VERSION } from '../features/extract.js';
 import { createFeaturePool, type FeaturePool } from '../features/pool.js';
 import type { Logger } from '../log.js';
 
@@ -39,10 +39,23 @@ export interface FeaturesStageOptions {
   pool?: FeaturePool;
 }
 
-/** The cache key of one clip: content hash + every parameter that shapes its tensor. */
-export function clipKey(audioHash: string, crop: DecodeOptions['crop'], opts: Pick<FeaturesStageOptions, 'decode' | 'features' | 'seed'>): string {
-  const decode = { ...opts.decode, mono: true, crop, ...(crop === 'random' && { cropSeed: cropSeed(opts.seed, audioHash) }) };
-  return featureKey({ audioHash, decode, features: opts.features, codeVersion: FEATURE_CODE_VERSION });
+export type ClipKeyer = (audioHash: string, crop: DecodeOptions['crop']) => string;
+
+/**
+ * Cache keys of clips: content hash + every parameter that shapes the tensor. A random crop's
+ * position is a function of (seed, content hash) (see `cropSeed`), so its key names the seed.
+ */
+export function clipKeyer(opts: Pick<FeaturesStageOptions, 'decode' | 'features' | 'seed'>): ClipKeyer {
+  const keyers = new Map<DecodeOptions['crop'], (audioHash: string) => string>();
+  return (audioHash, crop) => {
+    let keyer = keyers.get(crop);
+    if (!keyer) {
+      const decode = { ...opts.decode, mono: true, crop, ...(crop === 'random' && { cropSeedFrom: opts.seed }) };
+      keyer = featureKeyer({ decode, features: opts.features, codeVersion: FEATURE_CODE_VERSION });
+      keyers.set(crop, keyer);
+    }
+    return keyer(audioHash);
+  };
 }
 
 export class FileFailedError extends Error {
@@ -67,6 +80,13 @@ const WAIT_FOR_OTHERS_MS = 250;
 export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesStageOptions): Promise<FeaturesResult> {
   const { cache } = opts;
   const keys: (string | undefined)[] = new Array(jobs.length).fill(undefined);
+  const clipKey = clipKeyer(opts);
+  /** Shapes of the entries in use, seen as they were verified or computed. */
+  const shapes = new Map<string, number[]>();
+  const use = (key: string, shape: number[], indices: Iterable<number>) => {
+    shapes.set(key, shape);
+    for (const i of indices) keys[i] = key;
+  };
   const failed: SkippedFile[] = [];
   const fail = (file: SkippedFile) => {
     failed.push(file);
@@ -85,8 +105,9 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
         continue;
       }
     }
-    const key = clipKey(audioHash, job.crop, opts);
-    if (cache.hasValid(key)) keys[i] = key;
+    const key = clipKey(audioHash, job.crop);
+    const shape = cache.validShape(key);
+    if (shape) use(key, shape, [i]);
     else missing.set(key, [...(missing.get(key) ?? []), i]);
   }
 
@@ -104,10 +125,10 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
         return;
       }
       // The file may have changed since it was hashed: store under the key of what was decoded.
-      const storedKey = clipKey(result.audioHash, job.crop, opts);
+      const storedKey = clipKey(result.audioHash, job.crop);
       await cache.put(storedKey, { data: result.data, shape: result.shape });
       if (storedKey !== key) await cache.release([key]);
-      for (const i of indices) keys[i] = storedKey;
+      use(storedKey, result.shape, indices);
       computed += indices.length;
       bar.update(++done);
     };
@@ -123,8 +144,9 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
         if (error) throw error.reason;
         // Entries another run computed meanwhile count as cached.
         for (const [key, indices] of missing) {
-          if (claimed.has(key) || !cache.hasValid(key)) continue;
-          for (const i of indices) keys[i] = key;
+          const shape = claimed.has(key) ? undefined : cache.validShape(key);
+          if (!shape) continue;
+          use(key, shape, indices);
           missing.delete(key);
           bar.update(++done);
         }
@@ -138,17 +160,16 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
   }
   const cached = jobs.length - failed.length - computed;
   failed.sort((a, b) => a.path.localeCompare(b.path));
-  return { keys, shape: commonShape(keys, cache, jobs), cached, computed, failed };
+  return { keys, shape: commonShape(keys, shapes, jobs), cached, computed, failed };
 }
 
 /** Every tensor must have one shape, or the model cannot take them as a batch. */
-function commonShape(keys: readonly (string | undefined)[], cache: FeatureCache, jobs: readonly FeatureJob[]): [number, number] {
+function commonShape(keys: readonly (string | undefined)[], shapes: ReadonlyMap<string, number[]>, jobs: readonly FeatureJob[]): [number, number] {
   let shape: number[] | undefined;
   let first = '';
   for (const [i, key] of keys.entries()) {
     if (!key) continue;
-    const s = cache.shapeOf(key);
-    if (!s) throw new Error(`feature cache lost the entry for ${jobs[i]!.path}`);
+    const s = shapes.get(key)!;
     if (!shape) {
       shape = s;
       first = jobs[i]!.path;
