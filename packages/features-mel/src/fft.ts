@@ -35,8 +35,9 @@ class ComplexFft {
   readonly size: number;
   /** bitReverse[j]: where input element j goes. */
   readonly bitReverse: Int32Array;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  /** cos(2πk/m) and −sin(2πk/m), k < m/2. */
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
 
   constructor(m: number) {
     this.size = m;
@@ -182,6 +183,11 @@ export class PackedRealFft implements RealFft {
   private readonly zi: Float64Array;
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+
+  /** The plan's tables, for a kernel that must compute exactly what this class computes. */
+  get tables(): { bitReverse: Int32Array; cos: Float64Array; sin: Float64Array; splitCos: Float64Array; splitSin: Float64Array } {
+    return { bitReverse: this.fft.bitReverse, cos: this.fft.cos, sin: this.fft.sin, splitCos: this.cos, splitSin: this.sin };
+  }
 
   constructor(size: number) {
     const m = size >> 1;

@@ -22,7 +22,7 @@ export {
   type ResolvedMelOptions,
   type SparseFilterbank,
 } from './filterbank.js';
-export { melSpectrogram, melSpectrogramDb, createMelExtractor, sharedMelExtractor, type MelExtractor } from './mel.js';
+export { melSpectrogram, melSpectrogramDb, createMelExtractor, sharedMelExtractor, type MelExtractor, type MelExtractorRuntime } from './mel.js';
 export { powerToDb, amplitudeToDb, powerToDbInto } from './db.js';
 export { dctMatrix, type DctType, type DctNorm } from './dct.js';
 export { mfcc, mfccFromLogMel, type MfccOptions, type DctOptions } from './mfcc.js';

@@ -40,6 +40,11 @@ export class FrameAnalyzer {
     this.winEnd = this.winStart + winLength;
   }
 
+  /** The power-of-two FFT plan and window, for kernels that must compute exactly what `analyze` does. */
+  get packedPlan(): { fft: PackedRealFft; window: Float64Array } | undefined {
+    return this.packed && { fft: this.packed, window: this.window };
+  }
+
   /** Validates y and returns its frame count (librosa's). */
   frameCount(y: Float32Array): number {
     requireFiniteAudio(y);

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMelExtractor, melFilterbank, melSpectrogram, powerSpectrogram, powerToDb, toSparse } from '../src/index.js';
 import { maxAbsDiff } from './reference.js';
@@ -74,5 +76,57 @@ describe('createMelExtractor', () => {
     expect(() => createMelExtractor({ sr: 22050, power: 0 })).toThrow(/power=0/);
     expect(() => createMelExtractor({ sr: 22050, padMode: 'wrap' as 'edge' })).toThrow(/padMode='wrap'/);
     expect(() => createMelExtractor({ sr: 22050, hopLength: 1.5 })).toThrow(/hopLength=1.5/);
+  });
+});
+
+describe('WebAssembly SIMD kernel', () => {
+  // Realistic input: a chirp under noise, with a silent stretch and a loud burst, and odd lengths
+  // so frame pairs, chunk borders (128 frames) and every padding mode's edges are exercised.
+  const signal = (n: number, sr: number) => {
+    let seed = 12345;
+    const y = chirp(n, sr);
+    for (let i = 0; i < n; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      y[i] = (i > n / 3 && i < n / 2 ? 0 : y[i]!) + 0.05 * (seed / 2 ** 32 - 0.5) + (i > 0.8 * n ? 0.9 * Math.sin(i) : 0);
+    }
+    return y;
+  };
+  const cases = [
+    { sr: 22050 },
+    { sr: 22050, nFft: 512, hopLength: 128, nMels: 40, fmin: 30, fmax: 8000, htk: true },
+    { sr: 8000, nFft: 256, winLength: 200, hopLength: 100, nMels: 32, norm: null, padMode: 'reflect' as const },
+    { sr: 16000, nFft: 1024, hopLength: 160, nMels: 80, power: 1, padMode: 'edge' as const },
+    { sr: 22050, nFft: 2048, hopLength: 512, nMels: 128, center: false },
+    { sr: 8000, nFft: 8, hopLength: 3, nMels: 2, fmax: 4000 },
+  ];
+  for (const opts of cases) {
+    it(`is bit-identical to the TypeScript path (${JSON.stringify(opts)})`, () => {
+      const wasm = createMelExtractor(opts);
+      const typescript = createMelExtractor(opts, { wasm: false });
+      expect(wasm.usesWasm).toBe(true);
+      expect(typescript.usesWasm).toBe(false);
+      for (const n of [opts.nFft ?? 2048, 9001, 3 * 22050 + 7]) {
+        const y = signal(n, opts.sr);
+        const a = wasm.compute(y);
+        const b = typescript.compute(y);
+        expect(a.cols).toBe(b.cols);
+        expect(a.data).toEqual(b.data);
+      }
+    });
+  }
+
+  it('steps aside where it cannot serve: other powers and non-power-of-two nFft', () => {
+    expect(createMelExtractor({ sr: 22050, power: 1.5 }).usesWasm).toBe(false);
+    expect(createMelExtractor({ sr: 22050, nFft: 1000 }).usesWasm).toBe(false);
+  });
+});
+
+describe('the committed kernel binary', () => {
+  const clang = process.env['CLANG'] ?? 'clang-14';
+  const hasClang = spawnSync(clang, ['--version']).status === 0;
+  it.skipIf(!hasClang)(`is what ${clang} builds from wasm/mel.c`, () => {
+    const result = spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url)), '--check'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });
