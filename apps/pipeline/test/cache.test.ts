@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CACHE_FILE,
@@ -96,6 +97,26 @@ describe('FeatureCache', () => {
     await reopened.close();
   });
 
+  it('knownShape indexes entries stored without an index record (older caches) after verifying them', async () => {
+    const dir = freshDir();
+    const tensor = syntheticTensor(3, [12, 5]);
+    const raw = open({ path: join(dir, CACHE_FILE), maxDbs: 8 });
+    const values = raw.openDB<Buffer, string>({ name: 'values', encoding: 'binary' });
+    await values.put('old', encodeTensor(tensor));
+    await values.put('old-bad', Buffer.from('not a tensor'));
+    await raw.close();
+
+    const cache = FeatureCache.open(dir);
+    expect(cache.knownShape('old')).toEqual([12, 5]);
+    expect(cache.knownShape('old-bad')).toBeUndefined();
+    expect(cache.counters.corrupt).toBe(1);
+    expect(cache.knownShape('absent')).toBeUndefined();
+    await cache.close();
+    const shapes = open({ path: join(dir, CACHE_FILE), maxDbs: 8 }).openDB<Buffer, string>({ name: 'shapes', encoding: 'binary' });
+    expect(shapes.getBinary('old')).toEqual(Buffer.from([12, 0, 0, 0, 5, 0, 0, 0]));
+    expect(shapes.doesExist('old-bad')).toBe(false);
+  });
+
   it('rejects data that does not match its shape', async () => {
     const cache = FeatureCache.open(freshDir());
     expect(() => cache.put('k', { data: new Float32Array(10), shape: [3, 3] })).toThrow(/holds 9 values but data has 10/);
@@ -124,14 +145,16 @@ describe('FeatureCache', () => {
       writeFileSync(file, bytes);
 
       const reopened = FeatureCache.open(dir);
-      expect(reopened.validShape('good')).toEqual(good.shape);
-      // Both read paths verify: get, and the warm check validShape.
-      expect(where === 'payload' ? reopened.get('bad') : reopened.validShape('bad')).toBeUndefined();
+      // The warm check reads only the shape index; both tensor reads verify the checksum.
+      expect(reopened.knownShape('good')).toEqual(good.shape);
+      expect(reopened.knownShape('bad')).toEqual(bad.shape);
+      if (where === 'payload') expect(reopened.get('bad')).toBeUndefined();
+      else expect(reopened.readInto('bad', new Uint8Array(4 * bad.data.length))).toBe('corrupt');
       expect(reopened.counters.corrupt).toBe(1);
       expect(reopened.get('good')!.data).toEqual(good.data);
       await reopened.flush();
       expect(reopened.has('bad')).toBe(false); // removed, so the pipeline recomputes it
-      expect(reopened.validShape('bad')).toBeUndefined();
+      expect(reopened.knownShape('bad')).toBeUndefined(); // its index record went with it
       await reopened.put('bad', bad);
       expect(reopened.get('bad')!.data).toEqual(bad.data);
       await reopened.close();

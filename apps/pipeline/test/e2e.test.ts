@@ -95,6 +95,23 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     expect(epoch1(second.stdout)).toEqual(epoch1(first.stdout));
   }, 120_000);
 
+  it('a tensor corrupted on disk is caught when read, recomputed, and the run matches the clean one', async () => {
+    const file = join(work, 'cache', 'features.mdb');
+    const bytes = await readFile(file);
+    const at = bytes.indexOf(Buffer.from('ESFT'));
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 200] ^= 0x40; // a payload byte of one stored tensor
+    await writeFile(file, bytes);
+    const repaired = run([experiment]);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stderr).toMatch(/is corrupt \(removed, to be recomputed\); recomputing, then redoing training/);
+    const metrics = JSON.parse(await readFile(join(work, repaired.runDir, 'metrics.json'), 'utf8'));
+    expect(metrics.features).toMatchObject({ cached: 14, computed: 1 });
+    const firstMetrics = JSON.parse(await readFile(join(work, first.runDir, 'metrics.json'), 'utf8'));
+    expect(metrics.test.accuracy).toBe(firstMetrics.test.accuracy);
+    expect(metrics.epochs).toEqual(firstMetrics.epochs.map((e: { seconds: number }) => ({ ...e, seconds: expect.any(Number) })));
+  }, 120_000);
+
   it('predict agrees with the evaluation on the test files', async () => {
     const dir = join(work, first.runDir);
     const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'));

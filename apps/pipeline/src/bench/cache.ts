@@ -245,7 +245,7 @@ async function warmCacheSpeedup(): Promise<string[]> {
     for (const file of files) if (cache.get(keyOf(hashBytes(readFileSync(file))))) hits++;
     const rehashSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    for (const file of files) if (cache.validShape(keyOf(cache.fileHash(file)))) hits++;
+    for (const file of files) if (cache.knownShape(keyOf(cache.fileHash(file)))) hits++;
     const warmSeconds = (performance.now() - started) / 1000;
     await cache.close();
     return [

@@ -1,4 +1,5 @@
 import { arraySource, type BatchSource } from '@earshot/trainer';
+import { UnreadableEntryError } from './errors.js';
 import type { FeatureCache } from './store.js';
 
 export type { BatchSource };
@@ -44,13 +45,9 @@ export function cacheBatchSource(
     const bytes = new Uint8Array(target.buffer, target.byteOffset + slot * sampleBytes, sampleBytes);
     const status = cache.readInto(key, bytes);
     if (status === 'ok') return;
-    const problem =
-      status === 'shape'
-        ? `has shape [${cache.shapeOf(key)?.join(', ')}], expected [${sampleShape.join(', ')}]`
-        : status === 'corrupt'
-          ? 'is corrupt (removed; rerun the features stage to recompute it)'
-          : 'is missing (rerun the features stage)';
-    throw new Error(`feature cache ${cache.dir}: entry ${key} (sample ${index}) ${problem}`);
+    const where = `feature cache ${cache.dir}: entry ${key} (sample ${index})`;
+    if (status === 'shape') throw new Error(`${where} has shape [${cache.shapeOf(key)?.join(', ')}], expected [${sampleShape.join(', ')}]`);
+    throw new UnreadableEntryError(key, status, `${where} ${status === 'corrupt' ? 'is corrupt (removed, to be recomputed)' : 'is missing'}`);
   };
 
   if (opts.inMemory) {

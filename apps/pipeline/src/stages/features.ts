@@ -81,7 +81,7 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
   const { cache } = opts;
   const keys: (string | undefined)[] = new Array(jobs.length).fill(undefined);
   const clipKey = clipKeyer(opts);
-  /** Shapes of the entries in use, seen as they were verified or computed. */
+  /** Shapes of the entries in use, from the cache index or as computed. */
   const shapes = new Map<string, number[]>();
   const use = (key: string, shape: number[], indices: Iterable<number>) => {
     shapes.set(key, shape);
@@ -106,7 +106,7 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
       }
     }
     const key = clipKey(audioHash, job.crop);
-    const shape = cache.validShape(key);
+    const shape = cache.knownShape(key);
     if (shape) use(key, shape, [i]);
     else missing.set(key, [...(missing.get(key) ?? []), i]);
   }
@@ -144,7 +144,7 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
         if (error) throw error.reason;
         // Entries another run computed meanwhile count as cached.
         for (const [key, indices] of missing) {
-          const shape = claimed.has(key) ? undefined : cache.validShape(key);
+          const shape = claimed.has(key) ? undefined : cache.knownShape(key);
           if (!shape) continue;
           use(key, shape, indices);
           missing.delete(key);

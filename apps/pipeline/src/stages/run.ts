@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { aggregateFolds } from '@earshot/metrics';
 import { saveModel, type Preprocess } from '@earshot/model-cnn';
 import { initBackend } from '@earshot/tf-runtime';
-import { FeatureCache } from '../cache/index.js';
+import { FeatureCache, UnreadableEntryError } from '../cache/index.js';
 import {
   decodeOptions,
   featureOptions,
@@ -23,6 +23,9 @@ import type { Logger } from '../log.js';
 import { createRunDir, runFiles } from '../run-dir.js';
 import { evaluate, poolPredictions, predictSource, type Predictions, type TestMetrics } from './evaluate.js';
 import { FileFailedError, featuresStage, type FeatureJob, type SkippedFile } from './features.js';
+
+/** Times a fold is redone after recomputing entries found unreadable, before the run gives up. */
+const MAX_REPAIRS = 2;
 import { scanReport, scanStage } from './scan.js';
 import { firstFoldManifest, manifestCsv, planSplits } from './split.js';
 import { makeSource, resolveTrainWorkers, trainStage, trainStatistics, type EpochRecord, type Standardization } from './train.js';
@@ -97,17 +100,19 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   }));
   const cache = FeatureCache.open(config.cache.dir);
   try {
-    const feats = await timed('features', () =>
-      featuresStage(jobs, {
-        decode,
-        features,
-        seed: config.seed,
-        cache,
-        workers: config.runtime.workers,
-        log,
-        failFast: config.dataset.on_error === 'fail',
-      }),
-    );
+    const extractFeatures = () =>
+      timed('features', () =>
+        featuresStage(jobs, {
+          decode,
+          features,
+          seed: config.seed,
+          cache,
+          workers: config.runtime.workers,
+          log,
+          failFast: config.dataset.on_error === 'fail',
+        }),
+      );
+    let feats = await extractFeatures();
     log.info(`features: ${feats.cached} cached, ${feats.computed} computed (${feats.shape[0]} × ${feats.shape[1]})`);
     await cache.recordRun({ hits: feats.cached, misses: feats.computed, experiment: config.name });
     reportSkipped(feats.failed, config, log);
@@ -130,39 +135,51 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
     let saved: { model: tf.LayersModel; norm: Standardization | null; params: number } | undefined;
     let params = 0;
     for (const fold of plan.folds) {
-      const train = usable(fold.train);
-      const validation = usable(fold.validation);
-      const test = usable(fold.test);
-      if (train.length === 0 || test.length === 0) throw new Error(`split${fold.fold ? ` fold ${fold.fold}` : ''}: empty train or test set`);
-      const prefix = plan.folds.length > 1 ? `fold ${fold.fold}: ` : '';
-      log.info(`${prefix || 'split: '}train ${train.length}, validation ${validation.length}, test ${test.length}`);
-      const norm = config.features.normalize === 'standardize' ? trainStatistics(cache, train.map((i) => feats.keys[i]!)) : null;
-      const trained = await timed('train', () =>
-        trainStage({
-          spec,
-          settings,
-          train: sourceOf(train, norm),
-          ...(validation.length > 0 && { validation: sourceOf(validation, norm) }),
-          nClasses: labels.length,
-          shape: feats.shape,
-          seed: config.seed,
-          checkpointDir: join(runDir, runFiles.checkpoints, fold.fold ? `fold-${fold.fold}` : ''),
-          resume: Boolean(opts.resume),
-          fingerprint: fingerprint(configYaml, train.map((i) => feats.keys[i]!)),
-          log,
-          prefix,
-          workers: parallel.workers,
-        }),
-      );
-      params = trained.params;
-      const predictions = await timed('evaluate', () =>
-        predictSource(trained.model, sourceOf(test, norm), test.map((i) => scan.items[i]!.path), settings.batchSize),
-      );
-      const testMetrics = evaluate(predictions, labels, { topK: config.report.top_k, maxMisclassified: config.report.max_misclassified });
-      if (prefix) log.info(`${prefix}test accuracy: ${(testMetrics.accuracy * 100).toFixed(2)}% (${test.length} files)`);
-      foldResults.push({ fold: fold.fold ?? 1, epochs: trained.epochs, test: testMetrics, predictions });
-      if (!saved) saved = { model: trained.model, norm, params: trained.params };
-      else trained.model.dispose();
+      for (let repairs = 0; ; repairs++) {
+        try {
+          const train = usable(fold.train);
+          const validation = usable(fold.validation);
+          const test = usable(fold.test);
+          if (train.length === 0 || test.length === 0) throw new Error(`split${fold.fold ? ` fold ${fold.fold}` : ''}: empty train or test set`);
+          const prefix = plan.folds.length > 1 ? `fold ${fold.fold}: ` : '';
+          log.info(`${prefix || 'split: '}train ${train.length}, validation ${validation.length}, test ${test.length}`);
+          const norm = config.features.normalize === 'standardize' ? trainStatistics(cache, train.map((i) => feats.keys[i]!)) : null;
+          const trained = await timed('train', () =>
+            trainStage({
+              spec,
+              settings,
+              train: sourceOf(train, norm),
+              ...(validation.length > 0 && { validation: sourceOf(validation, norm) }),
+              nClasses: labels.length,
+              shape: feats.shape,
+              seed: config.seed,
+              checkpointDir: join(runDir, runFiles.checkpoints, fold.fold ? `fold-${fold.fold}` : ''),
+              resume: Boolean(opts.resume),
+              fingerprint: fingerprint(configYaml, train.map((i) => feats.keys[i]!)),
+              log,
+              prefix,
+              workers: parallel.workers,
+            }),
+          );
+          params = trained.params;
+          const predictions = await timed('evaluate', () =>
+            predictSource(trained.model, sourceOf(test, norm), test.map((i) => scan.items[i]!.path), settings.batchSize),
+          );
+          const testMetrics = evaluate(predictions, labels, { topK: config.report.top_k, maxMisclassified: config.report.max_misclassified });
+          if (prefix) log.info(`${prefix}test accuracy: ${(testMetrics.accuracy * 100).toFixed(2)}% (${test.length} files)`);
+          foldResults.push({ fold: fold.fold ?? 1, epochs: trained.epochs, test: testMetrics, predictions });
+          if (!saved) saved = { model: trained.model, norm, params: trained.params };
+          else trained.model.dispose();
+          break;
+        } catch (error) {
+          // A tensor found corrupt (and removed) when read: compute it again, then redo this fold.
+          if (!(error instanceof UnreadableEntryError) || repairs >= MAX_REPAIRS) throw error;
+          log.warn(`${error.message}; recomputing, then redoing ${plan.folds.length > 1 ? `fold ${fold.fold}` : 'training'}`);
+          await cache.flush(); // the removal of what was found corrupt is committed first
+          const repaired = await extractFeatures();
+          feats = { ...repaired, cached: feats.cached - repaired.computed, computed: feats.computed + repaired.computed };
+        }
+      }
     }
 
     // the first (or only) fold's model is the run's model

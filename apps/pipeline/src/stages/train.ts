@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { buildModel, countParams } from '@earshot/model-cnn';
 import { train as runTraining, type AugmentOptions as TrainerAugment, type ScheduleSpec } from '@earshot/trainer';
 import type { BatchSource, FeatureCache } from '../cache/index.js';
-import { cacheBatchSource } from '../cache/index.js';
+import { cacheBatchSource, UnreadableEntryError } from '../cache/index.js';
 import { availableParallelism } from 'node:os';
 import type { AugmentOptions, ModelSpec, Schedule, TrainSettings, TrainWorkers } from '../config/options.js';
 import type { Logger } from '../log.js';
@@ -31,7 +31,7 @@ export function trainStatistics(cache: FeatureCache, keys: readonly string[]): S
   let sumSq = 0;
   for (const key of keys) {
     const t = cache.get(key);
-    if (!t) throw new Error(`feature cache entry ${key} is missing or corrupt`);
+    if (!t) throw new UnreadableEntryError(key, cache.has(key) ? 'corrupt' : 'missing', `feature cache ${cache.dir}: entry ${key} is corrupt or missing`);
     for (let i = 0; i < t.data.length; i++) {
       const v = t.data[i]!;
       sum += v;
