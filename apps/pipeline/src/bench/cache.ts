@@ -251,7 +251,7 @@ async function warmCacheSpeedup(): Promise<string[]> {
     return [
       `warm cache (${files.length} FSDD clips, single thread): compute+put ${coldSeconds.toFixed(2)} s, ` +
         `read+hash+get ${rehashSeconds.toFixed(3)} s (${(coldSeconds / rehashSeconds).toFixed(0)}×), ` +
-        `memoized fileHash+hasValid ${warmSeconds.toFixed(3)} s (${(coldSeconds / warmSeconds).toFixed(0)}×); ${hits} hits`,
+        `memoized fileHash + knownShape ${warmSeconds.toFixed(3)} s (${(coldSeconds / warmSeconds).toFixed(0)}×); ${hits} hits`,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 export { hashBytes, featureKey, featureKeyer, canonicalJson, type FeatureKeyParts } from './hash.js';
 export { encodeTensor, decodeTensor, type FeatureTensor } from './codec.js';
-export { FeatureCache, CACHE_FILE, type CacheCounters, type Claim, type RunRecord } from './store.js';
+export { FeatureCache, CACHE_FILE, decodeShape, encodeShape, type CacheCounters, type Claim, type RunRecord } from './store.js';
 export { UnreadableEntryError } from './errors.js';
 export { fillMissing, type FillMissingOptions, type FillMissingResult } from './fill-missing.js';
 export { cacheBatchSource, estimateInMemoryBytes, type BatchSource, type CacheBatchSourceOptions } from './batch-source.js';

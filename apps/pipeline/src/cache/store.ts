@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -39,17 +40,21 @@ export function decodeAccess(bytes: Uint8Array | undefined): AccessRecord | unde
   return { lastAccessMs: view.getFloat64(0, true), bytes: view.getFloat64(8, true) };
 }
 
-/** A shape index record: u32 dims, little-endian. */
+/** A shape index record: u32 dims then the crc32 of those bytes, little-endian. */
 export function encodeShape(shape: readonly number[]): Buffer {
-  const bytes = Buffer.alloc(4 * shape.length);
+  const bytes = Buffer.alloc(4 * shape.length + 4);
   shape.forEach((dim, i) => bytes.writeUInt32LE(dim, 4 * i));
+  bytes.writeUInt32LE(crc32(bytes.subarray(0, 4 * shape.length)), 4 * shape.length);
   return bytes;
 }
 
+/** The shape in an index record; undefined when absent or damaged (the caller falls back to the value). */
 export function decodeShape(bytes: Uint8Array | undefined): number[] | undefined {
-  if (!bytes || bytes.length === 0 || bytes.length % 4 !== 0) return undefined;
+  if (!bytes || bytes.length < 8 || bytes.length % 4 !== 0) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Array.from({ length: bytes.length / 4 }, (_, i) => view.getUint32(4 * i, true));
+  const rank = bytes.length / 4 - 1;
+  if (view.getUint32(4 * rank, true) !== crc32(bytes.subarray(0, 4 * rank))) return undefined;
+  return Array.from({ length: rank }, (_, i) => view.getUint32(4 * i, true));
 }
 
 /** An in-flight computation of an entry by some process (see `FeatureCache.claim`). */
