@@ -123,3 +123,36 @@ describe('BatchMatMul on repaired wasm vs cpu', () => {
     });
   });
 });
+
+describe('Tile on repaired wasm vs cpu', () => {
+  const cases: [number[], number[]][] = [
+    [[1, 1, 1, 5], [3, 4, 2, 1]], // a batch-norm gradient's per-channel broadcast
+    [[2, 3, 4], [2, 1, 3]],
+    [[7], [5]],
+    [[3, 1, 2, 2, 2], [1, 3, 1, 2, 1]],
+    [[2, 3], [1, 1]],
+    [[2, 0], [3, 2]],
+  ];
+  for (const [shape, reps] of cases) {
+    it(`tiles float32 [${shape}] by [${reps}] exactly, and int32 and bool too`, async () => {
+      const { cpu, wasm } = await onBothBackends(() => {
+        const x = tensor(shape, 11);
+        return [tf.tile(x, reps), tf.tile(x.mul(100).toInt(), reps).toFloat(), tf.tile(x.greater(0), reps).toFloat()];
+      });
+      wasm.forEach((values, i) => expect(Array.from(values), `output ${i}`).toEqual(Array.from(cpu[i]!)));
+    });
+  }
+
+  it('batch-norm layer gradients in training mode match cpu', async () => {
+    await expectSameOnBothBackends(() => {
+      const layer = tf.layers.batchNormalization({ axis: -1 });
+      const x = tensor([4, 6, 5, 3], 12);
+      layer.build(x.shape);
+      const g = tensor([4, 6, 5, 3], 13);
+      const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, g)) as tf.Scalar, variables);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(layer.apply(a, { training: true }) as tf.Tensor, g)))(x);
+      return [value, dx, ...variables.map((v) => grads[v.name]!)];
+    });
+  });
+});

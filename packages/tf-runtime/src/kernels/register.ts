@@ -6,6 +6,7 @@ import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { passThrough } from './pass-through.js';
 import { sumLeadingAxes } from './sum.js';
+import { tile } from './tile.js';
 import { WasmOps, type Attrs, type Inputs, type RawKernelFunc, type TensorInfo, type WasmBackendInternals } from './wasm-ops.js';
 
 /** A kernel earshot registers on the wasm backend, and why. */
@@ -46,6 +47,11 @@ const REPAIRS: ReadonlyArray<RepairedKernel & { repair: Repair }> = [
     description: 'sum over all but the last axis (bias gradients) in one pass, no transpose',
     repair: (ops, { x }, attrs) =>
       sumLeadingAxes(ops, x!, attrs['axis'] as number | number[], attrs['keepDims'] === true),
+  },
+  {
+    name: 'Tile',
+    description: 'block copies doubled with copyWithin (batch-norm gradients tile [1,1,1,C] over the activation)',
+    repair: (ops, { x }, attrs) => tile(ops, x!, attrs['reps'] as number[]),
   },
   {
     name: 'Identity',
