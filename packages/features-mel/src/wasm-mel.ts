@@ -126,13 +126,21 @@ export function createWasmMelKernel(
         // Samples of y (padded as librosa pads) that these frames cover.
         const first = t0 * hopLength - pad;
         const length = (count - 1) * hopLength + nFft;
-        if (first >= 0 && first + length <= n) {
-          framed.set(y.subarray(first, first + length));
-        } else {
-          for (let i = 0; i < length; i++) {
+        // The part inside y is one copy; only the padding goes through the index mapping.
+        const padded = (from: number, to: number) => {
+          for (let i = from; i < to; i++) {
             const j = paddedIndex(first + i, n, padMode);
             framed[i] = j < 0 ? 0 : y[j]!;
           }
+        };
+        const lo = Math.max(first, 0) - first;
+        const hi = Math.min(first + length, n) - first;
+        if (hi > lo) {
+          padded(0, lo);
+          framed.set(y.subarray(first + lo, first + hi), lo);
+          padded(hi, length);
+        } else {
+          padded(0, length);
         }
         exports.mel_frames(planAt, framedAt, hopLength, count, count, outAt);
         for (let mel = 0; mel < nMels; mel++) data.set(out.subarray(mel * count, mel * count + count), mel * cols + t0);
