@@ -2,6 +2,7 @@
  * Seeded randomness for the demo dataset. Math.random is never used: the same seed must give
  * the same bytes on every run.
  */
+import { mulberry32 } from '@earshot/dataset-io';
 
 /** Mixes several integers into one well-distributed 32-bit seed (splitmix32 finaliser per part). */
 export function mixSeed(...parts: number[]): number {
@@ -13,18 +14,6 @@ export function mixSeed(...parts: number[]): number {
     h ^= h >>> 15;
   }
   return h >>> 0;
-}
-
-/** mulberry32: small, fast and good enough for synthesis. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface Rng {

@@ -1,4 +1,4 @@
-import { fixLength, loadAudio } from '@earshot/dataset-io';
+import { fixLength, loadAudio, mulberry32 } from '@earshot/dataset-io';
 import { amplitudeToDb, createMelExtractor, mfcc, powerToDbInto } from '@earshot/features-mel';
 import type { DecodeOptions, FeatureOptions } from '../config/options.js';
 
@@ -19,18 +19,6 @@ export interface CropChoice {
   crop: DecodeOptions['crop'];
   /** Seed for `crop: random` (derived from the experiment seed and the clip's hash). */
   seed?: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, enough for a crop offset. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 32-bit seed from the experiment seed and a hex content hash. */
@@ -83,7 +71,7 @@ export function createFeaturePipeline(decode: DecodeOptions, features: FeatureOp
     return fixLength(y, decode.length, {
       pad: decode.pad,
       crop,
-      ...(crop === 'random' && { random: seededRandom(choice.seed ?? 0) }),
+      ...(crop === 'random' && { random: mulberry32(choice.seed ?? 0) }),
     });
   }
 

@@ -1,6 +1,5 @@
-import { splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
+import { mulberry32, splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
 import type { ExperimentConfig } from '../config/index.js';
-import { seededRandom } from '../features/extract.js';
 
 export interface FoldPlan {
   /** 1-based fold number for k-fold CV, null for a single split. */
@@ -40,7 +39,7 @@ export function splitSpec(config: ExperimentConfig): SplitSpec {
 
 /** Seeded stratified fold numbers 1..k, for `split.kind: folds` on data without a fold column. */
 export function assignFolds(items: readonly AudioItem[], k: number, seed: number): AudioItem[] {
-  const random = seededRandom(seed ^ 0x5f0d);
+  const random = mulberry32(seed ^ 0x5f0d);
   const byLabel = new Map<string, number[]>();
   items.forEach((item, i) => byLabel.set(item.label, [...(byLabel.get(item.label) ?? []), i]));
   const fold = new Array<number>(items.length);
