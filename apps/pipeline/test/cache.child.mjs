@@ -7,17 +7,7 @@
 //        then print a JSON summary and exit.
 const [entry, dir, mode, fromText, toText] = process.argv.slice(2);
 const { FeatureCache, fillMissing } = await import(entry);
-
-function syntheticTensor(i, shape = [16, 8]) {
-  const data = new Float32Array(shape[0] * shape[1]);
-  let state = (i * 2654435761 + 1) >>> 0;
-  for (let j = 0; j < data.length; j++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[j] = (state / 2 ** 32) * 160 - 80;
-  }
-  return { data, shape: [...shape] };
-}
-const key = (i) => `entry-${String(i).padStart(6, '0')}`;
+const { syntheticKey: key, syntheticTensor } = await import('./cache.fixtures.mjs');
 
 const cache = FeatureCache.open(dir);
 if (mode === 'crash') {

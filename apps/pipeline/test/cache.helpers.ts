@@ -30,17 +30,4 @@ export function buildCacheModuleForChildren(): { entry: string; cleanup(): void 
   return { entry: join(outDir, 'index.js'), cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
-/** Deterministic pseudo-random tensor for entry `i` (so any reader can check what a writer wrote). */
-export function syntheticTensor(i: number, shape: [number, number] = [16, 8]): { data: Float32Array; shape: number[] } {
-  const data = new Float32Array(shape[0] * shape[1]);
-  let state = (i * 2654435761 + 1) >>> 0;
-  for (let j = 0; j < data.length; j++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[j] = (state / 2 ** 32) * 160 - 80;
-  }
-  return { data, shape: [...shape] };
-}
-
-export function syntheticKey(i: number): string {
-  return `entry-${String(i).padStart(6, '0')}`;
-}
+export { syntheticKey, syntheticTensor } from './cache.fixtures.mjs';
