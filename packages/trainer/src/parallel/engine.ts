@@ -141,6 +141,7 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
     async step(batch: StepBatch, lr: number) {
       const n = batch.labels.length;
       const shared = sharedFor(batch);
+      const { data: _data, targets: _targets, labels: _labels, ...settings } = batch;
       const shards: { start: number; count: number }[] = [];
       for (let k = 0, start = 0; k < count; k++) {
         const size = Math.floor(n / count) + (k < n % count ? 1 : 0);
@@ -153,12 +154,8 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
             kind: 'step',
             ...shared,
             ...shard,
-            rows: batch.rows,
-            cols: batch.cols,
-            nClasses: batch.nClasses,
+            ...settings,
             dropoutSeed: (batch.dropoutSeed + k) >>> 0,
-            normalizer: batch.normalizer,
-            classWeights: batch.classWeights,
           }),
         ),
       );

@@ -1,5 +1,9 @@
 import type { BackendChoice } from '@earshot/tf-runtime';
+import type { StepBatch } from '../step.js';
 import type { AdamHyper, Segment } from './adam-shard.js';
+
+/** A step's shape and loss settings, as `computeGradients` takes them beside the batch arrays. */
+export type StepSettings = Omit<StepBatch, 'data' | 'targets' | 'labels'>;
 
 /**
  * Main → worker messages. Weights, gradients, Adam moments and batches live in SharedArrayBuffers,
@@ -26,7 +30,7 @@ export type ToWorker =
       range: [number, number];
       hyper: AdamHyper;
     }
-  | {
+  | ({
       kind: 'step';
       /** The whole global batch; this worker reads examples [start, start + count). */
       data: SharedArrayBuffer;
@@ -34,13 +38,7 @@ export type ToWorker =
       labels: SharedArrayBuffer;
       start: number;
       count: number;
-      rows: number;
-      cols: number;
-      nClasses: number;
-      dropoutSeed: number;
-      normalizer: number;
-      classWeights: number[] | null;
-    }
+    } & StepSettings)
   /** Sum the first `slots` gradient slots and apply Adam step `t` to this worker's range. */
   | { kind: 'update'; lr: number; t: number; slots: number }
   | { kind: 'close' };

@@ -63,18 +63,13 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'step': {
       loadSharedWeights();
-      const { start, count, rows, cols, nClasses } = message;
-      const size = rows * cols;
+      const { kind: _kind, data, targets, labels, start, count, ...settings } = message;
+      const size = settings.rows * settings.cols;
       const result = computeGradients(model!, variables, {
-        data: new Float32Array(message.data, start * size * 4, count * size),
-        targets: new Float32Array(message.targets, start * nClasses * 4, count * nClasses),
-        labels: new Int32Array(message.labels, start * 4, count),
-        rows,
-        cols,
-        nClasses,
-        dropoutSeed: message.dropoutSeed,
-        normalizer: message.normalizer,
-        classWeights: message.classWeights,
+        ...settings,
+        data: new Float32Array(data, start * size * 4, count * size),
+        targets: new Float32Array(targets, start * settings.nClasses * 4, count * settings.nClasses),
+        labels: new Int32Array(labels, start * 4, count),
       });
       // Into this worker's gradient slot, in the flat layout the Adam update reads.
       let offset = optimizer!.slot * optimizer!.flatSize;
