@@ -3,6 +3,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { parseByteSize, parseDuration } from '@earshot/feature-cache/units';
 import { ConfigError } from './config/index.js';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 import { booleanFlag, collect, nonNegativeNumber, positiveInt, positiveNumber, positiveNumberOrNone, refValue } from './commands/parse.js';
@@ -78,16 +79,16 @@ function buildProgram(): Command {
     .command('info')
     .option('--dir <dir>', 'cache directory', '.cache/earshot')
     .action(async (opts: { dir: string }) => {
-      const { cacheInfo } = await import('./cache/index.js');
+      const { cacheInfo } = await import('@earshot/feature-cache');
       console.log(await cacheInfo(opts.dir));
     });
   cache
     .command('prune')
     .option('--dir <dir>', 'cache directory', '.cache/earshot')
-    .option('--older-than <age>', 'drop entries unused for this long (e.g. 30d, 12h, 90m)', parseAge)
-    .option('--max-size <size>', 'evict least recently used entries down to this size (e.g. 2GB, 500MB)', parseSize)
+    .option('--older-than <age>', 'drop entries unused for this long (e.g. 30d, 12h, 90m)', optionParser('--older-than', parseDuration))
+    .option('--max-size <size>', 'evict least recently used entries down to this size (e.g. 2GB, 500MB)', optionParser('--max-size', parseByteSize))
     .action(async (opts: { dir: string; olderThan?: number; maxSize?: number }) => {
-      const { cachePrune } = await import('./cache/index.js');
+      const { cachePrune } = await import('@earshot/feature-cache');
       console.log(await cachePrune(opts.dir, { olderThanMs: opts.olderThan, maxBytes: opts.maxSize }));
     });
   cache
@@ -103,18 +104,15 @@ function buildProgram(): Command {
   return program;
 }
 
-function parseAge(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(value.trim());
-  if (!m) throw new CommanderError(EXIT_USAGE, 'earshot.age', `--older-than: expected a duration like 30d, 12h, 90m, got "${value}"`);
-  const unit = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 }[(m[2] ?? 'd') as 'd'];
-  return Number(m[1]) * unit;
-}
-
-function parseSize(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|k|m|g|t)?$/i.exec(value.trim());
-  if (!m) throw new CommanderError(EXIT_USAGE, 'earshot.size', `--max-size: expected a size like 2GB or 500MB, got "${value}"`);
-  const unit = { b: 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }[((m[2] ?? 'b')[0]!.toLowerCase()) as 'b'];
-  return Math.floor(Number(m[1]) * unit);
+/** A commander option parser from a unit parser: its error becomes a usage error naming the option. */
+function optionParser(option: string, parse: (text: string) => number): (value: string) => number {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new CommanderError(EXIT_USAGE, 'earshot.option', `${option}: ${(err as Error).message}`);
+    }
+  };
 }
 
 function applyExitOverride(command: Command): void {

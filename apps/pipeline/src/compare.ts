@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadRunMetrics, readResolvedConfig, type RunMetrics } from './report/metrics-file.js';
+import { loadRunMetrics, readResolvedConfig, type RunMetrics } from './run-metrics.js';
 
 type Scalar = string | number | boolean | null;
 
@@ -55,8 +55,8 @@ function metricRows(a: RunMetrics, b: RunMetrics): { section: string; rows: Metr
   const topKs = [...new Set([...Object.keys(a.test?.top_k ?? {}), ...Object.keys(b.test?.top_k ?? {})])].filter((k) => k !== '1').sort((x, y) => Number(x) - Number(y));
   const labels = [...new Set([...a.labels, ...b.labels])];
   const f1 = (m: RunMetrics, label: string) => m.test?.per_class?.find((c) => c.label === label)?.f1;
-  const cvKeys = [...new Set([...Object.keys(a.cv ?? {}), ...Object.keys(b.cv ?? {})])];
-  const timingKeys = [...new Set([...Object.keys(a.timings ?? {}), ...Object.keys(b.timings ?? {})])];
+  const cvKeys = a.cv || b.cv ? (['accuracy', 'balanced_accuracy', 'macro_f1'] as const) : [];
+  const timingKeys = Object.keys(a.timings) as (keyof RunMetrics['timings'])[];
   const lastEpoch = (m: RunMetrics) => m.epochs?.[m.epochs.length - 1];
 
   const sections = [

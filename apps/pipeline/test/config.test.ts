@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import {
-  ConfigError,
   applyOverrides,
-  decodeOptions,
   experimentJsonSchemaText,
-  featureOptions,
   loadExperiment,
   modelSpec,
   parseExperiment,
+  recipeFromConfig,
   trainSettings,
 } from '../src/config/index.js';
+import { runMetricsJsonSchemaText } from '../src/run-metrics.js';
+import { problemsOf } from './helpers.js';
 
 const repo = new URL('../../../', import.meta.url);
 
@@ -24,23 +24,19 @@ async function yamlFile(text: string): Promise<string> {
   return file;
 }
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
-
 describe('experiment defaults', () => {
   it('are the seed recipe', () => {
     const c = parseExperiment({ dataset: { root: 'data' } });
     expect(c.audio).toEqual({ sr: 22050, duration: null, pad: 'zeros', crop: 'start' });
-    expect(featureOptions(c)).toEqual({
-      sr: 22050, nFft: 2048, hopLength: 512, winLength: 2048, nMels: 128, fmin: 0, fmax: 11025, htk: false, power: 2,
+    expect(recipeFromConfig(c)).toEqual({
+      version: 1,
+      sr: 22050,
+      clip: null,
+      stft: { nFft: 2048, hopLength: 512, winLength: 2048, window: 'hann', center: true, padMode: 'constant' },
+      mel: { nMels: 128, fmin: 0, fmax: 11025, htk: false, norm: 'slaney', power: 2 },
       db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
+      mfcc: null,
+      normalization: { kind: 'none' },
     });
     expect(c.features.normalize).toBe('none');
     expect(modelSpec(c)).toEqual({ name: 'seed-cnn' });
@@ -59,8 +55,14 @@ describe('experiment defaults', () => {
       features: { n_fft: 1024, hop_length: 256, win_length: 512, fmax: 7000, db: { kind: 'amplitude', top_db: null } },
       model: { name: 'cnn', channels: [8, 16], dense_units: 32 },
     });
-    expect(decodeOptions(c)).toEqual({ sr: 16000, length: 24000, pad: 'zeros', crop: 'start' });
-    expect(featureOptions(c)).toMatchObject({ nFft: 1024, hopLength: 256, winLength: 512, fmax: 7000, db: { kind: 'amplitude', amin: 1e-5, topDb: null } });
+    expect(recipeFromConfig(c)).toMatchObject({
+      sr: 16000,
+      clip: { duration: 1.5, pad: 'zeros', crop: 'start' },
+      stft: { nFft: 1024, hopLength: 256, winLength: 512 },
+      mel: { fmax: 7000 },
+      db: { kind: 'amplitude', amin: 1e-5, topDb: null },
+    });
+    expect(recipeFromConfig(parseExperiment({ dataset: { root: 'd' }, features: { db: { kind: 'none' }, n_mfcc: 13 } }))).toMatchObject({ db: null, mfcc: { nMfcc: 13 } });
     expect(modelSpec(c)).toMatchObject({ name: 'cnn', channels: [8, 16], denseUnits: 32, kernelSize: 3 });
   });
 });
@@ -146,9 +148,11 @@ describe('the CLI on a bad config', () => {
 });
 
 describe('JSON Schema and experiments', () => {
-  it('the committed schema is generated from the zod schema', async () => {
+  it('the committed schemas are generated from the zod schemas', async () => {
     const committed = await readFile(new URL('schema/experiment.schema.json', repo), 'utf8');
     expect(committed, 'run `pnpm --filter @earshot/pipeline schema`').toBe(experimentJsonSchemaText());
+    const metrics = await readFile(new URL('schema/metrics.schema.json', repo), 'utf8');
+    expect(metrics, 'run `pnpm --filter @earshot/pipeline schema`').toBe(runMetricsJsonSchemaText());
   });
 
   it('every experiment points to the schema and validates', async () => {

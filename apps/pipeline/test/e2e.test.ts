@@ -81,7 +81,12 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     expect(scanReport).toMatch(/broken\.wav/);
     expect(scanReport).toMatch(/16 files, 15 usable/);
     const preprocess = JSON.parse(await readFile(join(dir, 'model', 'preprocess.json'), 'utf8'));
-    expect(preprocess).toMatchObject({ labels: ['high', 'low', 'noise'], inputShape: [24, 44], features: { nMels: 24, nFft: 1024, hopLength: 256 } });
+    expect(preprocess).toMatchObject({
+      formatVersion: 2,
+      labels: ['high', 'low', 'noise'],
+      inputShape: [24, 44],
+      recipe: { sr: 22050, clip: { duration: 0.5 }, stft: { nFft: 1024, hopLength: 256 }, mel: { nMels: 24 } },
+    });
   }, 120_000);
 
   it('a second run with other training settings computes no feature', () => {

@@ -4,17 +4,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeatureCache } from '../src/cache/index.js';
-import type { DecodeOptions, FeatureOptions } from '../src/config/options.js';
+import { FeatureCache } from '@earshot/feature-cache';
 import { createLogger } from '../src/log.js';
 import { clipKeyer, featuresStage, type FeatureJob } from '../src/stages/features.js';
-import { wavPcm16 } from './helpers.js';
+import { testRecipe, wavPcm16 } from './helpers.js';
 
-const decode: DecodeOptions = { sr: 22050, length: 11025, pad: 'zeros', crop: 'start' };
-const features: FeatureOptions = {
-  sr: 22050, nFft: 1024, hopLength: 256, winLength: 1024, nMels: 40, fmin: 0, fmax: 11025, htk: false, power: 2,
-  db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
-};
+const recipe = testRecipe({ clip: { duration: 0.5, pad: 'zeros', crop: 'start' } });
 const log = createLogger({ quiet: true, tty: false });
 
 let dir: string;
@@ -41,7 +36,7 @@ describe('featuresStage on a shared cache', () => {
     const cacheDir = join(dir, 'cache');
     // Two cache instances have distinct claim owners, as two processes do.
     const [a, b] = [FeatureCache.open(cacheDir), FeatureCache.open(cacheDir)];
-    const stage = (cache: FeatureCache) => featuresStage(jobs, { decode, features, seed: 0, cache, workers: 1, log });
+    const stage = (cache: FeatureCache) => featuresStage(jobs, { recipe, seed: 0, cache, workers: 1, log });
     const [ra, rb] = await Promise.all([stage(a), stage(b)]);
 
     expect(ra.computed + rb.computed).toBe(jobs.length - 1); // 150 distinct + the copy, each once
@@ -65,12 +60,18 @@ describe('featuresStage on a shared cache', () => {
 describe('clipKeyer', () => {
   const hash = 'ab'.repeat(32);
   it('keys a random crop by the seed, other crops by content and parameters alone', () => {
-    const [seed0, seed1] = [clipKeyer({ decode, features, seed: 0 }), clipKeyer({ decode, features, seed: 1 })];
+    const [seed0, seed1] = [clipKeyer({ recipe, seed: 0 }), clipKeyer({ recipe, seed: 1 })];
     expect(seed1(hash, 'start')).toBe(seed0(hash, 'start'));
     expect(seed1(hash, 'random')).not.toBe(seed0(hash, 'random'));
     expect(new Set([seed0(hash, 'start'), seed0(hash, 'center'), seed0(hash, 'random')]).size).toBe(3);
-    expect(clipKeyer({ decode, features: { ...features, nMels: 64 }, seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
-    expect(clipKeyer({ decode: { ...decode, sr: 16000 }, features, seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ recipe: testRecipe({ mel: { nMels: 64 } }), seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ recipe: testRecipe({ sr: 16000 }), seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ recipe: testRecipe({ clip: { duration: 0.5, pad: 'wrap', crop: 'start' } }), seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+  });
+
+  it('ignores the normalisation, which is applied after the cache', () => {
+    const standardized = testRecipe({ normalization: { kind: 'standardize', scope: 'global', mean: [-40], std: [12] } });
+    expect(clipKeyer({ recipe: standardized, seed: 0 })(hash, 'start')).toBe(clipKeyer({ recipe: testRecipe(), seed: 0 })(hash, 'start'));
   });
 });
 

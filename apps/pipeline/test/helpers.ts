@@ -1,4 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import type { FeatureRecipe } from '@earshot/features-mel';
+import { ConfigError } from '../src/config/index.js';
 import { join } from 'node:path';
 
 /** 16-bit PCM mono WAV bytes. */
@@ -50,4 +52,30 @@ export async function writeToneDataset(root: string, perClass: number, seconds: 
     }
   }
   return paths;
+}
+
+/** A log-mel recipe for tests (nFft 1024, hop 256, 40 mels at 22050 Hz), with `overrides` merged per section. */
+export function testRecipe(overrides: { clip?: FeatureRecipe['clip']; mel?: Partial<FeatureRecipe['mel']>; sr?: number; normalization?: FeatureRecipe['normalization'] } = {}): FeatureRecipe {
+  const sr = overrides.sr ?? 22050;
+  return {
+    version: 1,
+    sr,
+    clip: overrides.clip === undefined ? { duration: 1, pad: 'zeros', crop: 'start' } : overrides.clip,
+    stft: { nFft: 1024, hopLength: 256, winLength: 1024, window: 'hann', center: true, padMode: 'constant' },
+    mel: { nMels: 40, fmin: 0, fmax: sr / 2, htk: false, norm: 'slaney', power: 2, ...overrides.mel },
+    db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
+    mfcc: null,
+    normalization: overrides.normalization ?? { kind: 'none' },
+  };
+}
+
+/** The problems of the ConfigError `fn` throws (fails if it throws anything else, or nothing). */
+export function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }

@@ -4,17 +4,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashBytes } from '../src/cache/hash.js';
-import type { DecodeOptions, FeatureOptions } from '../src/config/options.js';
-import { createFeaturePipeline, cropSeed } from '../src/features/extract.js';
+import { hashBytes } from '@earshot/feature-cache/keys';
+import { createFileFeatures, cropSeed } from '../src/features/file-features.js';
 import { createFeaturePool } from '../src/features/pool.js';
-import { wavPcm16 } from './helpers.js';
+import { testRecipe, wavPcm16 } from './helpers.js';
 
-const decode: DecodeOptions = { sr: 22050, length: 22050, pad: 'zeros', crop: 'start' };
-const features: FeatureOptions = {
-  sr: 22050, nFft: 1024, hopLength: 256, winLength: 1024, nMels: 40, fmin: 0, fmax: 11025, htk: false, power: 2,
-  db: { kind: 'power', ref: 'max', amin: 1e-10, topDb: 80 },
-};
+const recipe = testRecipe();
 
 let dir: string;
 const files: string[] = [];
@@ -35,12 +30,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('feature pool', () => {
   it('returns each file its own tensor, identical to in-process extraction, across batches and workers', async () => {
     const pool = createFeaturePool(2, { maxBatch: 4 });
-    const inProcess = createFeaturePipeline(decode, features);
+    const inProcess = createFileFeatures(recipe);
     const missing = join(dir, 'missing.wav');
     const paths = [...files.slice(0, 11), missing, ...files.slice(11)];
     try {
       const results = await Promise.all(
-        paths.map((path, i) => pool.run({ path, decode, features, crop: i % 2 ? 'random' : 'start', seed: 7 })),
+        paths.map((path, i) => pool.run({ path, recipe, crop: i % 2 ? 'random' : 'start', seed: 7 })),
       );
       expect(results.map((r) => r.path)).toEqual(paths);
       for (const [i, result] of results.entries()) {
@@ -53,7 +48,7 @@ describe('feature pool', () => {
         expect(result.audioHash).toBe(hashBytes(bytes));
         const crop = i % 2 ? ('random' as const) : ('start' as const);
         const expected = await inProcess.fromBytes(bytes, crop === 'random' ? { crop, seed: cropSeed(7, result.audioHash) } : { crop });
-        expect(result.shape).toEqual(expected.shape);
+        expect(result.shape).toEqual([expected.rows, expected.cols]);
         expect(result.data).toEqual(expected.data);
       }
     } finally {
@@ -63,13 +58,13 @@ describe('feature pool', () => {
 
   it('rejects files still queued when it is closed, and runs after close', async () => {
     const pool = createFeaturePool(1, { maxBatch: 1 });
-    const runs = files.map((path) => pool.run({ path, decode, features, crop: 'start', seed: 0 }));
+    const runs = files.map((path) => pool.run({ path, recipe, crop: 'start', seed: 0 }));
     const all = Promise.allSettled(runs);
     await runs[0];
     await pool.close();
     const settled = await all;
     expect(settled[0]!.status).toBe('fulfilled');
     expect(settled.some((s) => s.status === 'rejected')).toBe(true);
-    await expect(pool.run({ path: files[0]!, decode, features, crop: 'start', seed: 0 })).rejects.toThrow(/closed/);
+    await expect(pool.run({ path: files[0]!, recipe, crop: 'start', seed: 0 })).rejects.toThrow(/closed/);
   });
 });

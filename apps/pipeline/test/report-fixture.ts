@@ -1,6 +1,7 @@
 /** Fabricated run directories following the metrics.json contract, for report and compare tests. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RunMetrics } from '../src/run-metrics.js';
 
 const labels = ['bird', 'car', 'rain'];
 
@@ -44,14 +45,14 @@ function testResult(confusion: number[][]) {
   };
 }
 
-export function fixtureMetrics(opts: { folds?: boolean; accuracyShift?: boolean } = {}) {
+export function fixtureMetrics(opts: { folds?: boolean; accuracyShift?: boolean } = {}): RunMetrics {
   const confusion = opts.accuracyShift ? [[16, 0, 0], [0, 15, 1], [1, 0, 15]] : [[15, 0, 1], [0, 14, 2], [2, 1, 13]];
-  const metrics: Record<string, unknown> = {
+  const metrics: RunMetrics = {
     name: 'demo',
     seed: 0,
     created: '2026-11-25T03:00:00.000Z',
     labels,
-    backend: { name: 'wasm', reason: 'tfjs-node failed to load: libtensorflow.so not found' },
+    backend: { name: 'wasm', reason: 'tfjs-node failed to load: libtensorflow.so not found', train_workers: 2, train_workers_reason: 'auto: one per core on wasm' },
     environment: { node: 'v20.20.2', tfjs: '4.22.0', earshot: '0.1.0', platform: 'linux-x64', cpus: 2 },
     timings: { scan: 0.4, features: 12.3, train: opts.accuracyShift ? 48.2 : 60.1, evaluate: 1.2, report: 0.5, total: 75.0 },
     dataset: {

@@ -83,7 +83,7 @@ describe('writeReport', () => {
   });
 
   it('shows misclassified paths relative to the dataset root and the timings known so far', async () => {
-    const metrics = fixtureMetrics() as { dataset: { root: string }; test: { misclassified: { path: string }[] }; timings: Record<string, number> };
+    const metrics = fixtureMetrics();
     metrics.test.misclassified[0]!.path = '/tmp/demo/rain/rain-012.wav';
     metrics.timings = { scan: 1, features: 2, train: 3, evaluate: 4, report: 0, total: 0 }; // written before the report ran
     const html = await readFile(await writeReport(await writeFixtureRun(join(scratch, 'partial'), metrics)), 'utf8');
@@ -93,7 +93,7 @@ describe('writeReport', () => {
   });
 
   it('escapes labels and paths everywhere, including inside the SVGs', async () => {
-    const metrics = fixtureMetrics() as { labels: string[]; test: { per_class: { label: string }[] } };
+    const metrics = fixtureMetrics();
     metrics.labels = ['<script>alert(1)</script>', 'car', 'rain'];
     metrics.test.per_class[0]!.label = metrics.labels[0]!;
     const html = await readFile(await writeReport(await writeFixtureRun(join(scratch, 'hostile'), metrics)), 'utf8');
@@ -102,7 +102,7 @@ describe('writeReport', () => {
   });
 
   it('names the file and key when metrics.json is wrong', async () => {
-    const broken = fixtureMetrics() as { test: { confusion_matrix: number[][] } };
+    const broken = fixtureMetrics();
     broken.test.confusion_matrix = [[1, 2], [3, 4]];
     const dir = await writeFixtureRun(join(scratch, 'broken'), broken);
     await expect(writeReport(dir)).rejects.toThrow(/metrics\.json: test\.confusion_matrix must be 3×3/);
@@ -131,9 +131,9 @@ describe('charts', () => {
   });
 
   it('skips curves when there are no epochs and validation when it is absent', () => {
-    const metrics = parseRunMetrics({ labels: ['a'], epochs: [] });
+    const metrics = parseRunMetrics({ ...fixtureMetrics(), epochs: [] });
     expect(trainingCurveChart(metrics, 'loss')).toBeUndefined();
-    const trainOnly = parseRunMetrics({ labels: ['a'], epochs: [{ epoch: 1, loss: 1 }, { epoch: 2, loss: 0.5 }] });
+    const trainOnly = parseRunMetrics({ ...fixtureMetrics(), epochs: [1, 0.5].map((loss, i) => ({ epoch: i + 1, loss, accuracy: 0.5, lr: 1e-3, seconds: 1 })) });
     const spec = trainingCurveChart(trainOnly, 'loss') as unknown as {
       data: { values: { split: string }[] };
       encoding: { color: { scale: { domain: string[] } }; y: { scale: { type?: string } } };
@@ -144,7 +144,7 @@ describe('charts', () => {
   });
 
   it('switches the loss axis to log scale when the first epoch dwarfs the rest', async () => {
-    const metrics = parseRunMetrics({ labels: ['a'], epochs: [42.2, 6.4, 1.9, 0.3, 0.1].map((loss, i) => ({ epoch: i + 1, loss })) });
+    const metrics = parseRunMetrics({ ...fixtureMetrics(), epochs: [42.2, 6.4, 1.9, 0.3, 0.1].map((loss, i) => ({ epoch: i + 1, loss, accuracy: 0.5, lr: 1e-3, seconds: 1 })) });
     const spec = trainingCurveChart(metrics, 'loss') as unknown as { encoding: { y: { scale: { type?: string }; title: string } } };
     expect(spec.encoding.y.scale.type).toBe('log');
     expect(spec.encoding.y.title).toBe('loss (log scale)');

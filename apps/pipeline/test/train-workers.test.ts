@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseExperiment, trainWorkers } from '../src/config/index.js';
+import { parseExperiment, trainWorkers } from '../src/config/index.js';
+import { problemsOf } from './helpers.js';
 import { resolveTrainWorkers } from '../src/stages/train.js';
 
 const base = { dataset: { preset: 'demo' as const } };
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('runtime.train_workers', () => {
   it("defaults to 'auto' and accepts a worker count", () => {

@@ -2,10 +2,8 @@ export { decodeAudio, type AudioData, type DecodeOptions } from './audio/decode.
 export { loadAudio, type LoadOptions, type LoadedAudio } from './audio/load.js';
 export { resample, type ResampleQuality } from './audio/resample.js';
 export { toMono } from './audio/mono.js';
-export { fixLength, type FixLengthOptions } from './audio/fix-length.js';
 export { readWavHeader, type WavHeader } from './audio/wav.js';
 export { AudioInputError, applyErrorPolicy, toProblem, type OnError, type Problem } from './problems.js';
-export { createRng, mulberry32, shuffled } from './random.js';
 export { scanDataset, FSDD_PATTERN } from './scan/scan.js';
 export { parseCsv } from './scan/csv.js';
 export { DEFAULT_AUDIO_EXTENSIONS, type AudioItem, type DatasetSource, type DownloadSpec, type ScanResult } from './scan/types.js';

@@ -1,4 +1,4 @@
-import { createRng, shuffled } from './random.js';
+import { hashSeed, Mulberry32 } from '@earshot/random';
 import type { AudioItem } from './scan/types.js';
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -90,21 +90,21 @@ function checkFraction(name: string, f: number): void {
 
 /** Returns [kept, taken] with about `fraction` of items taken. */
 function partition(items: AudioItem[], fraction: number, strategy: 'random' | 'stratified' | 'group', seed: number): [AudioItem[], AudioItem[]] {
-  const random = createRng(seed);
+  const rng = new Mulberry32(hashSeed(seed));
   const taken = new Set<AudioItem>();
   if (strategy === 'random') {
     const count = Math.round(items.length * fraction);
-    for (const item of shuffled(items, random).slice(0, count)) taken.add(item);
+    for (const item of rng.shuffled(items).slice(0, count)) taken.add(item);
   } else if (strategy === 'stratified') {
     for (const members of groupBy(items, (i) => i.label).values()) {
       const count = Math.round(members.length * fraction);
-      for (const item of shuffled(members, random).slice(0, count)) taken.add(item);
+      for (const item of rng.shuffled(members).slice(0, count)) taken.add(item);
     }
   } else {
     const groups = groupBy(items, (i) => i.group ?? `\0${i.path}`);
     const target = items.length * fraction;
     let size = 0;
-    for (const key of shuffled([...groups.keys()], random)) {
+    for (const key of rng.shuffled([...groups.keys()])) {
       if (size >= target) break;
       const members = groups.get(key)!;
       // Take a group only if that brings us closer to the target size.

@@ -86,6 +86,40 @@ describe('parseCsv', () => {
       ['last', ''],
     ]);
   });
+
+  it('takes LF, CRLF and CR line ends mixed in one file, skips blank lines and keeps short or long rows', () => {
+    expect(parseCsv('a,b\nc,d\r\ne,f\rg\n\n""\n \n1,2,3\n')).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f'], ['g'], [' '], ['1', '2', '3']]);
+    expect(parseCsv('')).toEqual([]);
+    expect(parseCsv('\ufeff')).toEqual([]);
+  });
+
+  it('malformed quoting throws an AudioInputError naming the file and line (it used to be read silently, garbled)', () => {
+    const caught = (text: string): unknown => {
+      try {
+        parseCsv(text, 'meta.csv');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(caught('a,b\r\n"x\ny",1\r\n\r\nc,"open\nmore\n')).toMatchObject({
+      name: 'AudioInputError',
+      path: 'meta.csv:5',
+      message: expect.stringMatching(/^meta\.csv:5: Quote Not Closed/),
+    });
+    expect(caught('a,b\nx"y,z\n')).toMatchObject({ path: 'meta.csv:2', reason: expect.stringMatching(/^Invalid Opening Quote/) });
+    expect(caught('a,b\nc,d\n"x"y,z\n')).toMatchObject({ path: 'meta.csv:3', reason: expect.stringMatching(/^Invalid Closing Quote/) });
+    expect(() => parseCsv('"a')).toThrow(/^CSV:1: Quote Not Closed/);
+  });
+
+  it('scanDataset reports a malformed manifest as one problem at its line, without throwing', async () => {
+    const root = join(tmp, 'malformed-csv');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'm.csv'), 'path,label\na.wav,x\n"b.wav,y\n');
+    const scan = await scanDataset({ kind: 'csv', root, manifest: 'm.csv', columns: { path: 'path', label: 'label' } });
+    expect(scan.items).toEqual([]);
+    expect(scan.problems).toEqual([{ path: `${join(root, 'm.csv')}:3`, reason: expect.stringMatching(/^Quote Not Closed/) }]);
+  });
 });
 
 describe('folder source', () => {

@@ -27,4 +27,32 @@ export { powerToDb, amplitudeToDb, powerToDbInto } from './db.js';
 export { dctMatrix, type DctType, type DctNorm } from './dct.js';
 export { mfcc, mfccFromLogMel, type MfccOptions, type DctOptions } from './mfcc.js';
 export { delta, type DeltaOptions } from './delta.js';
-export { encodeNpy, decodeNpy, type NpyArray, type NpyDtype } from './npy.js';
+export {
+  encodeNpy,
+  encodeNpyHeader,
+  encodeNpyInt64,
+  encodeNpyStrings,
+  decodeNpy,
+  type NpyArray,
+  type NpyDtype,
+  type NpyEncodedDtype,
+} from './npy.js';
+export { fixLength, type FixLengthOptions } from './fix-length.js';
+export { normalizeInto, type Normalization } from './normalize.js';
+export {
+  FEATURE_RECIPE_VERSION,
+  checkRecipe,
+  createRecipeExtractor,
+  featureRecipeSchema,
+  featureRows,
+  parseRecipe,
+  type ClipCrop,
+  type ClipPad,
+  type ClipSpec,
+  type CropChoice,
+  type DbSpec,
+  type FeatureRecipe,
+  type MelSpec,
+  type RecipeExtractor,
+  type StftSpec,
+} from './recipe.js';

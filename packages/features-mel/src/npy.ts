@@ -20,29 +20,76 @@ const asciiBytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.
 const shapeLiteral = (shape: readonly number[]): string =>
   shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 
-/** Encodes a C-order float32 array as a .npy file (v1.0 header, 64-byte aligned, as numpy writes it). */
-export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
+function checkShape(shape: readonly number[]): void {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new ParameterError(`npy shape ${JSON.stringify(shape)} has an invalid dimension ${d}`);
   }
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) {
-    throw new ParameterError(`npy shape ${JSON.stringify(shape)} holds ${count} values, data has ${data.length}`);
-  }
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeLiteral(shape)}, }`;
+}
+
+/** The dtypes the encoders write: float32, int64, fixed-width unicode of n code points. */
+export type NpyEncodedDtype = '<f4' | '<i8' | `<U${number}`;
+
+/**
+ * The .npy v1.0 header of a little-endian C-order array (64-byte aligned, as numpy writes it).
+ * Exported on its own so a writer can stream an array too large to hold after it.
+ */
+export function encodeNpyHeader(descr: NpyEncodedDtype, shape: readonly number[]): Uint8Array {
+  checkShape(shape);
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeLiteral(shape)}, }`;
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   const headerBytes = asciiBytes(header);
   if (headerBytes.length > 0xffff) throw new ParameterError('npy header too long for format 1.0');
-  const out = new Uint8Array(10 + headerBytes.length + data.length * 4);
+  const out = new Uint8Array(10 + headerBytes.length);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
-  const view = new DataView(out.buffer);
-  view.setUint16(8, headerBytes.length, true);
+  new DataView(out.buffer).setUint16(8, headerBytes.length, true);
   out.set(headerBytes, 10);
-  const offset = 10 + headerBytes.length;
+  return out;
+}
+
+/** The header followed by `dataBytes` zeroed bytes, for an encoder to fill. */
+function npyWithData(descr: NpyEncodedDtype, shape: readonly number[], dataBytes: number): { out: Uint8Array; view: DataView; offset: number } {
+  const header = encodeNpyHeader(descr, shape);
+  const out = new Uint8Array(header.length + dataBytes);
+  out.set(header);
+  return { out, view: new DataView(out.buffer), offset: header.length };
+}
+
+/** Encodes a C-order float32 array as a .npy file (v1.0 header, 64-byte aligned, as numpy writes it). */
+export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
+  checkShape(shape);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new ParameterError(`npy shape ${JSON.stringify(shape)} holds ${count} values, data has ${data.length}`);
+  }
+  const { out, view, offset } = npyWithData('<f4', shape, data.length * 4);
   for (let i = 0; i < data.length; i++) view.setFloat32(offset + 4 * i, data[i]!, true);
+  return out;
+}
+
+/** A 1-D int64 ('<i8') .npy of integers (each must be a safe integer). */
+export function encodeNpyInt64(values: ArrayLike<number>): Uint8Array {
+  const { out, view, offset } = npyWithData('<i8', [values.length], values.length * 8);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isSafeInteger(v)) throw new ParameterError(`npy int64 value ${v} at index ${i} is not a safe integer`);
+    view.setBigInt64(offset + 8 * i, BigInt(v), true);
+  }
+  return out;
+}
+
+/**
+ * A 1-D fixed-width unicode ('<U{n}') .npy: UTF-32LE code points, each string padded with zeros to
+ * the longest (n ≥ 1). numpy loads it without pickle, unlike an object array of str.
+ */
+export function encodeNpyStrings(values: readonly string[]): Uint8Array {
+  const codePoints = values.map((value) => Array.from(value, (ch) => ch.codePointAt(0)!));
+  let width = 1;
+  for (const cp of codePoints) width = Math.max(width, cp.length); // a loop: spreading 10⁵ lengths into Math.max overflows the stack
+  const { out, view, offset } = npyWithData(`<U${width}`, [values.length], values.length * width * 4);
+  codePoints.forEach((cp, i) => cp.forEach((c, j) => view.setUint32(offset + 4 * (i * width + j), c, true)));
   return out;
 }
 

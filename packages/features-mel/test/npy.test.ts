@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy } from '../src/index.js';
+import { decodeNpy, encodeNpy, encodeNpyHeader, encodeNpyInt64, encodeNpyStrings } from '../src/index.js';
 import { hasReference, REFERENCE_DIR } from './reference.js';
 
 function rawNpy(header: string, body: Uint8Array, major = 1): Uint8Array {
@@ -60,5 +62,78 @@ describe('npy', () => {
     const short = rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }\n", new Uint8Array(4));
     expect(() => decodeNpy(short)).toThrow(/expected 12 data bytes/);
     expect(() => encodeNpy(new Float32Array(3), [2, 2])).toThrow(/holds 4 values/);
+  });
+});
+
+/** The header's text and the data bytes after it. */
+function split(bytes: Uint8Array): { header: string; data: DataView } {
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
+  const header = String.fromCharCode(...bytes.subarray(10, 10 + length));
+  const data = new DataView(bytes.buffer, bytes.byteOffset + 10 + length, bytes.length - 10 - length);
+  return { header, data };
+}
+
+describe('npy encoders for the .npz export', () => {
+  it('encodeNpyHeader + raw little-endian data equals encodeNpy, so a writer can stream the data', () => {
+    const data = Float32Array.from({ length: 6 }, (_, i) => i - 2.5);
+    const header = encodeNpyHeader('<f4', [3, 2]);
+    expect(header.length % 64).toBe(0);
+    const streamed = new Uint8Array(header.length + data.byteLength);
+    streamed.set(header);
+    streamed.set(new Uint8Array(data.buffer), header.length); // the tests run on little-endian hosts
+    expect(streamed).toEqual(encodeNpy(data, [3, 2]));
+    expect(() => encodeNpyHeader('<f4', [2, -1])).toThrow(/invalid dimension -1/);
+  });
+
+  it('encodeNpyInt64 writes a 1-D <i8 array and refuses non-integers', () => {
+    const bytes = encodeNpyInt64([0, 2, -1, 2 ** 40]);
+    const { header, data } = split(bytes);
+    expect(header).toMatch(/^\{'descr': '<i8', 'fortran_order': False, 'shape': \(4,\), \} *\n$/);
+    expect((10 + header.length) % 64).toBe(0);
+    expect([0, 1, 2, 3].map((i) => data.getBigInt64(8 * i, true))).toEqual([0n, 2n, -1n, 2n ** 40n]);
+    expect(data.byteLength).toBe(32);
+    expect(() => encodeNpyInt64([1, 1.5])).toThrow(/1.5 at index 1/);
+    expect(() => encodeNpyInt64([2 ** 53])).toThrow(/not a safe integer/);
+  });
+
+  it('encodeNpyStrings writes fixed-width UTF-32LE code points, padded with zeros to the longest', () => {
+    const bytes = encodeNpyStrings(['a', 'bü', '🐦x', '']); // '🐦x' is 2 code points (3 UTF-16 units)
+    const { header, data } = split(bytes);
+    expect(header).toContain("'descr': '<U2'");
+    expect(header).toContain("'shape': (4,)");
+    const cps = Array.from({ length: data.byteLength / 4 }, (_, i) => data.getUint32(4 * i, true));
+    expect(cps).toEqual([0x61, 0, 0x62, 0xfc, 0x1f426, 0x78, 0, 0]);
+    expect(split(encodeNpyStrings([])).header).toContain("'descr': '<U1', 'fortran_order': False, 'shape': (0,)");
+  });
+
+  const hasNumpy = ((): boolean => {
+    try {
+      execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasNumpy)('numpy.load reads all three back (without pickle)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-npy-'));
+    try {
+      writeFileSync(join(dir, 'f.npy'), encodeNpy(Float32Array.from([1.5, -2, 0.25, 8]), [2, 2]));
+      writeFileSync(join(dir, 'i.npy'), encodeNpyInt64([3, -7, 2 ** 40]));
+      writeFileSync(join(dir, 'u.npy'), encodeNpyStrings(['bird', 'ü-1.wav', '🐦']));
+      const script = `
+import json, sys, numpy as np
+out = {}
+for name in ["f", "i", "u"]:
+    a = np.load(f"{sys.argv[1]}/{name}.npy")
+    out[name] = {"dtype": str(a.dtype), "shape": list(a.shape), "values": a.tolist()}
+print(json.dumps(out))`;
+      const read = JSON.parse(execFileSync('python3', ['-c', script, dir], { encoding: 'utf8' }));
+      expect(read.f).toEqual({ dtype: 'float32', shape: [2, 2], values: [[1.5, -2], [0.25, 8]] });
+      expect(read.i).toEqual({ dtype: 'int64', shape: [3], values: [3, -7, 2 ** 40] });
+      expect(read.u).toEqual({ dtype: '<U7', shape: [3], values: ['bird', 'ü-1.wav', '🐦'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

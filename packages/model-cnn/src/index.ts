@@ -8,7 +8,7 @@ export { initializeWeights, type InitScheme } from './init.js';
 export { SeededDropout, setDropoutStep } from './dropout.js';
 export { TimePooling, type TimeStatistic } from './time-pooling.js';
 export { countParams, summarize } from './summary.js';
-export { parsePreprocess, preprocessSchema, type MelFeatureParams, type Normalization, type Preprocess } from './preprocess.js';
+export { parsePreprocess, preprocessSchema, type Preprocess } from './preprocess.js';
 export {
   loadModel,
   loadModelFromArtifacts,
@@ -19,4 +19,3 @@ export {
   type ModelJson,
   type SavedModelFiles,
 } from './io.js';
-export { Rng, type RngState } from './rng.js';

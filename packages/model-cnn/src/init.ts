@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from './rng.js';
+import { Xoshiro128 } from '@earshot/random';
 
 /**
  * How a layer's weights are drawn.
@@ -10,12 +10,12 @@ import { Rng } from './rng.js';
 export type InitScheme = 'torch' | 'he';
 
 /**
- * Overwrites every weight of `model` with values drawn from `Rng(seed)`, in layer order, so the
+ * Overwrites every weight of `model` with values drawn from `Xoshiro128(seed)` (@earshot/random), in layer order, so the
  * same seed gives bit-identical weights on any backend. Batch-norm statistics get their
  * identity values (gamma 1, beta 0, moving mean 0, moving variance 1).
  */
 export function initializeWeights(model: tf.LayersModel, seed: number, schemes: Map<string, InitScheme>): void {
-  const rng = new Rng(seed);
+  const rng = new Xoshiro128(seed);
   for (const layer of model.layers) {
     const weights = layer.getWeights();
     if (weights.length === 0) continue;
@@ -29,7 +29,7 @@ export function initializeWeights(model: tf.LayersModel, seed: number, schemes: 
       values = weights.map((w, i) => {
         const out = new Float32Array(w.size);
         if (i === 1 && scheme === 'he') return out;
-        for (let k = 0; k < out.length; k++) out[k] = rng.uniformRange(-bound, bound);
+        for (let k = 0; k < out.length; k++) out[k] = rng.uniform(-bound, bound);
         return out;
       });
     } else if (className === 'BatchNormalization') {

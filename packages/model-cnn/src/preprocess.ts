@@ -1,116 +1,84 @@
 import { z } from 'zod';
-
-/** Mel feature parameters, in librosa's vocabulary (see @earshot/features-mel). */
-export interface MelFeatureParams {
-  kind: 'melspectrogram';
-  nFft: number;
-  hopLength: number;
-  winLength: number;
-  window: 'hann';
-  center: boolean;
-  padMode: 'constant' | 'reflect' | 'edge';
-  power: number;
-  nMels: number;
-  fmin: number;
-  fmax: number;
-  htk: boolean;
-  norm: 'slaney' | null;
-  /** power_to_db parameters, or null for a linear mel spectrogram. */
-  db: { ref: 'max' | number; amin: number; topDb: number | null } | null;
-}
-
-/** How the model input was standardised: `(x - mean) / std`, one value globally or one per mel band. */
-export type Normalization =
-  | { kind: 'none' }
-  | { kind: 'standardize'; scope: 'global' | 'per-band'; mean: number[]; std: number[] };
+import { FEATURE_RECIPE_VERSION, checkRecipe, featureRecipeSchema, featureRows, type FeatureRecipe } from '@earshot/features-mel';
 
 /**
- * Everything inference needs to compute exactly the training features, saved as `preprocess.json`
- * next to the model.
+ * `preprocess.json`, saved next to the model: the feature recipe that made the training inputs
+ * and the labels of the model's outputs. Inference builds its extractor from `recipe` alone.
  */
 export interface Preprocess {
-  formatVersion: 1;
+  formatVersion: 2;
   /** Class names, index = model output index. */
   labels: string[];
-  /** [nMels, nFrames] of one training example. */
+  /** [rows, frames] of one training example: the model's input shape. */
   inputShape: [number, number];
-  audio: {
-    /** Target sample rate of loadAudio. */
-    sr: number;
-    mono: boolean;
-    /** Clip duration in seconds the features were computed on (fixLength), or null for native length. */
-    duration: number | null;
-    pad: 'zeros' | 'wrap' | 'reflect';
-    crop: 'start' | 'center' | 'random';
-  };
-  features: MelFeatureParams;
-  normalization: Normalization;
-  /** Free-form extras (e.g. the pipeline's config hash); not interpreted by earshot packages. */
+  recipe: FeatureRecipe;
+  /** Free-form extras (e.g. the experiment's name); not interpreted by earshot packages. */
   extra?: Record<string, unknown>;
 }
 
-const positive = z.number().positive();
 const positiveInt = z.number().int().positive();
+const labels = z.array(z.string()).min(2);
+const inputShape = z.tuple([positiveInt, positiveInt]);
+const extra = z.record(z.string(), z.unknown()).optional();
 
-export const preprocessSchema = z.object({
+export const preprocessSchema = z.object({ formatVersion: z.literal(2), labels, inputShape, recipe: featureRecipeSchema, extra });
+
+/** Format 1 (earshot 0.1 runs): the same facts spread over `audio`, `features` and `normalization`. */
+const recipe = featureRecipeSchema.shape;
+const preprocessV1Schema = z.object({
   formatVersion: z.literal(1),
-  labels: z.array(z.string()).min(2),
-  inputShape: z.tuple([positiveInt, positiveInt]),
-  audio: z.object({
-    sr: positive,
-    mono: z.boolean(),
-    duration: positive.nullable(),
-    pad: z.enum(['zeros', 'wrap', 'reflect']),
-    crop: z.enum(['start', 'center', 'random']),
-  }),
+  labels,
+  inputShape,
+  audio: z.object({ sr: recipe.sr, duration: z.number().positive().nullable(), ...recipe.clip.unwrap().pick({ pad: true, crop: true }).shape }),
   features: z.object({
     kind: z.literal('melspectrogram'),
-    nFft: positiveInt,
-    hopLength: positiveInt,
-    winLength: positiveInt,
-    window: z.literal('hann'),
-    center: z.boolean(),
-    padMode: z.enum(['constant', 'reflect', 'edge']),
-    power: positive,
-    nMels: positiveInt,
-    fmin: z.number().nonnegative(),
-    fmax: positive,
-    htk: z.boolean(),
-    norm: z.literal('slaney').nullable(),
-    db: z
-      .object({ ref: z.union([z.literal('max'), positive]), amin: positive, topDb: positive.nullable() })
-      .nullable(),
+    ...recipe.stft.shape,
+    ...recipe.mel.shape,
+    db: recipe.db.unwrap().omit({ kind: true }).nullable(),
   }),
-  normalization: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('none') }),
-    z.object({
-      kind: z.literal('standardize'),
-      scope: z.enum(['global', 'per-band']),
-      mean: z.array(z.number()).min(1),
-      std: z.array(z.number().positive()).min(1),
-    }),
-  ]),
-  extra: z.record(z.string(), z.unknown()).optional(),
+  normalization: recipe.normalization,
+  extra,
 });
 
-/** Validates parsed JSON as a Preprocess; the error names `source` and each bad key. */
+/** Reads a format-1 file as format 2, so models trained by earshot 0.1 still load. */
+function upgradeV1(p: z.output<typeof preprocessV1Schema>): Preprocess {
+  const { kind: _kind, db, power, nMels, fmin, fmax, htk, norm, ...stft } = p.features;
+  // Format 1 kept the dB kind in `extra` (power unless it says amplitude).
+  const dbKind = p.extra?.dbKind === 'amplitude' ? 'amplitude' : 'power';
+  return {
+    formatVersion: 2,
+    labels: p.labels,
+    inputShape: p.inputShape,
+    recipe: {
+      version: FEATURE_RECIPE_VERSION,
+      sr: p.audio.sr,
+      clip: p.audio.duration === null ? null : { duration: p.audio.duration, pad: p.audio.pad, crop: p.audio.crop },
+      stft,
+      mel: { nMels, fmin, fmax, htk, norm, power },
+      db: db && { kind: dbKind, ...db },
+      mfcc: null,
+      normalization: p.normalization,
+    },
+    ...(p.extra && { extra: p.extra }),
+  };
+}
+
+const problemsOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+
+/** Validates parsed JSON as a Preprocess (format 2, or 1 upgraded); the error names `source` and each bad key. */
 export function parsePreprocess(value: unknown, source = 'preprocess.json'): Preprocess {
-  const result = preprocessSchema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`${source} is invalid: ${problems}`);
+  const v1 = (value as { formatVersion?: unknown } | null)?.formatVersion === 1;
+  const result = v1 ? preprocessV1Schema.safeParse(value) : preprocessSchema.safeParse(value);
+  if (!result.success) throw new Error(`${source} is invalid: ${problemsOf(result.error)}`);
+  const p = v1 ? upgradeV1(result.data as z.output<typeof preprocessV1Schema>) : (result.data as Preprocess);
+  try {
+    checkRecipe(p.recipe);
+  } catch (error) {
+    throw new Error(`${source} is invalid: recipe.${(error as Error).message}`);
   }
-  const p = result.data as Preprocess;
-  if (p.features.nMels !== p.inputShape[0]) {
-    throw new Error(`${source} is invalid: inputShape[0] = ${p.inputShape[0]} but features.nMels = ${p.features.nMels}`);
-  }
-  if (p.normalization.kind === 'standardize') {
-    const expected = p.normalization.scope === 'global' ? 1 : p.features.nMels;
-    for (const key of ['mean', 'std'] as const) {
-      if (p.normalization[key].length !== expected) {
-        throw new Error(`${source} is invalid: normalization.${key} has ${p.normalization[key].length} values, expected ${expected} for scope '${p.normalization.scope}'`);
-      }
-    }
+  const rows = featureRows(p.recipe);
+  if (rows !== p.inputShape[0]) {
+    throw new Error(`${source} is invalid: inputShape[0] = ${p.inputShape[0]} but the recipe makes ${rows} rows`);
   }
   return p;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, countParams, loadModelFromArtifacts, Rng, SeededDropout, serializeModel, setDropoutStep, summarize, TimePooling } from '../src/index.js';
+import { buildModel, countParams, loadModelFromArtifacts, SeededDropout, serializeModel, setDropoutStep, summarize, TimePooling } from '../src/index.js';
 import { samplePreprocess } from './helpers.js';
 
 beforeAll(async () => {
@@ -128,22 +128,5 @@ describe('SeededDropout', () => {
     expect(kept.every((v) => Math.abs(v - 2) < 1e-6)).toBe(true); // inverted dropout scales by 1/(1-rate)
     expect(kept.length / step1.length).toBeGreaterThan(0.35);
     expect(kept.length / step1.length).toBeLessThan(0.65);
-  });
-});
-
-describe('Rng', () => {
-  it('restores from its state and shuffles deterministically', () => {
-    const rng = new Rng(123);
-    rng.nextUint32();
-    const copy = Rng.fromState(rng.state());
-    expect([rng.uniform(), rng.uniform()]).toEqual([copy.uniform(), copy.uniform()]);
-    const a = new Rng(1).shuffle(Int32Array.from({ length: 20 }, (_, i) => i));
-    expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(new Rng(1).shuffle(Int32Array.from({ length: 20 }, (_, i) => i))).toEqual(a);
-    const u = Array.from({ length: 10000 }, () => rng.uniform());
-    expect(Math.abs(u.reduce((s, v) => s + v, 0) / u.length - 0.5)).toBeLessThan(0.02);
-    const betas = Array.from({ length: 2000 }, () => rng.beta(0.4));
-    expect(betas.every((b) => b >= 0 && b <= 1)).toBe(true);
-    expect(Math.abs(betas.reduce((s, v) => s + v, 0) / betas.length - 0.5)).toBeLessThan(0.05);
   });
 });

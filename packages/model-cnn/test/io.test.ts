@@ -58,11 +58,38 @@ describe('saveModel / loadModel', () => {
     await saveModel(model, out, samplePreprocess(8, 8, ['a', 'b']));
     const file = join(out, 'preprocess.json');
     const json = JSON.parse(await readFile(file, 'utf8'));
-    json.features.hopLength = -1;
+    json.recipe.stft.hopLength = -1;
     await writeFile(file, JSON.stringify(json));
-    await expect(loadModel(out)).rejects.toThrow(/preprocess\.json is invalid: features\.hopLength/);
-    expect(() => parsePreprocess({ ...samplePreprocess(8, 8, ['a', 'b']), normalization: { kind: 'standardize', scope: 'per-band', mean: [0], std: [1] } })).toThrow(
-      /normalization\.mean has 1 values, expected 8/,
-    );
+    await expect(loadModel(out)).rejects.toThrow(/preprocess\.json is invalid: recipe\.stft\.hopLength/);
+    const sample = samplePreprocess(8, 8, ['a', 'b']);
+    const perBand = { ...sample, recipe: { ...sample.recipe, normalization: { kind: 'standardize', scope: 'per-band', mean: [0], std: [1] } } };
+    expect(() => parsePreprocess(perBand)).toThrow(/recipe\.normalization\.mean has 1 values, expected 8/);
+    const fmaxBelowFmin = { ...sample, recipe: { ...sample.recipe, mel: { ...sample.recipe.mel, fmin: 5000, fmax: 4000 } } };
+    expect(() => parsePreprocess(fmaxBelowFmin)).toThrow(/recipe\.mel\.fmax=4000 must be above mel\.fmin=5000/);
+  });
+
+  it('reads a format-1 preprocess.json (earshot 0.1) as the same recipe', () => {
+    const v1 = {
+      formatVersion: 1,
+      labels: ['a', 'b'],
+      inputShape: [8, 44],
+      audio: { sr: 22050, mono: true, duration: 1, pad: 'zeros', crop: 'random' },
+      features: {
+        kind: 'melspectrogram', nFft: 2048, hopLength: 512, winLength: 2048, window: 'hann', center: true, padMode: 'constant',
+        power: 2, nMels: 8, fmin: 0, fmax: 11025, htk: false, norm: 'slaney', db: { ref: 1, amin: 1e-5, topDb: null },
+      },
+      normalization: { kind: 'none' },
+      extra: { dbKind: 'amplitude' },
+    };
+    expect(parsePreprocess(v1).recipe).toEqual({
+      version: 1,
+      sr: 22050,
+      clip: { duration: 1, pad: 'zeros', crop: 'random' },
+      stft: { nFft: 2048, hopLength: 512, winLength: 2048, window: 'hann', center: true, padMode: 'constant' },
+      mel: { nMels: 8, fmin: 0, fmax: 11025, htk: false, norm: 'slaney', power: 2 },
+      db: { kind: 'amplitude', ref: 1, amin: 1e-5, topDb: null },
+      mfcc: null,
+      normalization: { kind: 'none' },
+    });
   });
 });

@@ -1,23 +1,11 @@
 // A/B of kernel subsets within one process: node scripts/ab.mjs T "setA" "setB" (comma lists, 'all')
 import * as tf from '@tensorflow/tfjs';
+import { seedCnnStep } from './seed-step.mjs';
 import { initBackend, repairedKernelList } from '../dist/index.js';
 const T = Number(process.argv[2] ?? 44);
 const sets = process.argv.slice(3).map(s => s === 'all' ? repairedKernelList().map(k => k.name) : s.split(','));
-const B = 32, nClasses = 10;
 await initBackend({ backend: 'wasm' });
-const model = tf.sequential({ layers: [
-  tf.layers.conv2d({ inputShape: [128, T, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
-  tf.layers.maxPooling2d({ poolSize: 2 }),
-  tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-  tf.layers.maxPooling2d({ poolSize: 2 }),
-  tf.layers.flatten(),
-  tf.layers.dense({ units: 128, activation: 'relu' }),
-  tf.layers.dense({ units: nClasses }),
-]});
-const opt = tf.train.adam(1e-3);
-const x = tf.randomNormal([B, 128, T, 1]);
-const y = tf.oneHot(tf.randomUniform([B], 0, nClasses, 'int32'), nClasses);
-const step = () => tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x)), true).dataSync()[0]);
+const step = seedCnnStep(T);
 const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 const best = sets.map(() => Infinity), kern = sets.map(() => ({})), mins = sets.map(() => []);
 for (let r = 0; r < Number(process.env.ROUNDS ?? 4); r++) for (let i = 0; i < sets.length; i++) {

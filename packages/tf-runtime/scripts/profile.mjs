@@ -1,24 +1,12 @@
 // Profiles one seed-CNN training step: node scripts/profile.mjs [wasm|wasm-stock|cpu] [T]
 import * as tf from '@tensorflow/tfjs';
+import { seedCnnStep } from './seed-step.mjs';
 import { initBackend } from '../dist/index.js';
 const which = process.argv[2] ?? 'wasm';
 const info = await initBackend({ backend: which === 'wasm-stock' ? 'wasm' : which, repairWasm: which !== 'wasm-stock' });
 console.log(info.reason);
 const T = Number(process.argv[3] ?? 44);
-const B = 32, nClasses = 10;
-const model = tf.sequential({ layers: [
-  tf.layers.conv2d({ inputShape: [128, T, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
-  tf.layers.maxPooling2d({ poolSize: 2 }),
-  tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-  tf.layers.maxPooling2d({ poolSize: 2 }),
-  tf.layers.flatten(),
-  tf.layers.dense({ units: 128, activation: 'relu' }),
-  tf.layers.dense({ units: nClasses }),
-]});
-const opt = tf.train.adam(1e-3);
-const x = tf.randomNormal([B, 128, T, 1]);
-const y = tf.oneHot(tf.randomUniform([B], 0, nClasses, 'int32'), nClasses);
-const step = () => tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x)), true).dataSync()[0]);
+const step = seedCnnStep(T);
 try { step(); step(); } catch (e) { console.log('FAIL', e.message); process.exit(0); }
 const times = [];
 for (let i = 0; i < 5; i++) { const t0 = performance.now(); step(); times.push(performance.now() - t0); }

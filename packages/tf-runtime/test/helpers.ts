@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import { Mulberry32 } from '@earshot/random';
 import { initBackend, type InitBackendOptions } from '../src/index.js';
 
 /** Deterministic values in [-1, 1) (mulberry32), so cpu and wasm see identical inputs. */
 export function seededValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  const rng = new Mulberry32(seed);
+  return Float32Array.from({ length: size }, () => rng.uniform(-1, 1));
 }
 
 /** max |a − b| / max |b|: error relative to the reference's scale. */

@@ -1,4 +1,4 @@
-import type { Rng } from '@earshot/model-cnn';
+import type { Rng } from '@earshot/random';
 
 /**
  * Augmentation applied to cached feature tensors (so the cache stays valid). Every draw comes from
@@ -74,7 +74,7 @@ export function augmentBatch(
     const { maxFrames, p = 1 } = options.timeShift;
     const row = new Float32Array(cols);
     for (let i = 0; i < n; i++) {
-      if (rng.uniform() >= p) continue;
+      if (!rng.chance(p)) continue;
       const shift = rng.int(2 * maxFrames + 1) - maxFrames;
       if (shift === 0) continue;
       for (let r = 0; r < rows; r++) {
@@ -120,7 +120,7 @@ export function augmentBatch(
     const mixedTargets = new Float32Array(targets.length);
     for (let i = 0; i < n; i++) {
       const j = partner[i]!;
-      const lambda = rng.uniform() < p ? rng.beta(alpha) : 1;
+      const lambda = rng.chance(p) ? rng.beta(alpha) : 1;
       for (let k = 0; k < size; k++) mixed[i * size + k] = lambda * data[i * size + k]! + (1 - lambda) * data[j * size + k]!;
       for (let c = 0; c < nClasses; c++) mixedTargets[i * nClasses + c] = lambda * targets[i * nClasses + c]! + (1 - lambda) * targets[j * nClasses + c]!;
     }

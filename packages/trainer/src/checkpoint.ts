@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { RngState } from '@earshot/model-cnn';
+import type { Xoshiro128State } from '@earshot/random';
 import type { ScheduleState } from './schedule.js';
 import type { EpochLog } from './train-types.js';
 
@@ -10,7 +10,7 @@ export interface Checkpoint {
   fingerprint: string | null;
   /** Epochs completed. */
   epoch: number;
-  rng: RngState;
+  rng: Xoshiro128State;
   schedule: ScheduleState;
   adamStep: number;
   history: EpochLog[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@earshot/model-cnn';
+import { Xoshiro128 } from '@earshot/random';
 import { Adam } from './adam.js';
 import { augmentBatch, cropFrames, oneHot } from './augment.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -46,7 +46,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const variables = trainableVariables(model);
   const adam = new Adam(variables, options.adam);
-  let rng = new Rng((options.seed ^ TRAINER_STREAM) >>> 0);
+  let rng = new Xoshiro128((options.seed ^ TRAINER_STREAM) >>> 0);
   const history: EpochLog[] = [];
   const stop = { best: null as number | null, bestEpoch: null as number | null, badEpochs: 0 };
   let bestWeights: Float32Array[] | null = null;
@@ -63,7 +63,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       setAllWeights(model, checkpoint.weights, `checkpoint in ${options.checkpointDir}`);
       adam.setState({ step: checkpoint.adamStep, m: checkpoint.adamM, v: checkpoint.adamV });
-      rng = Rng.fromState(checkpoint.rng);
+      rng = Xoshiro128.fromState(checkpoint.rng);
       schedule.setState(checkpoint.schedule);
       history.push(...checkpoint.history);
       Object.assign(stop, checkpoint.earlyStopping);

@@ -1,4 +1,4 @@
-import { Rng } from '@earshot/model-cnn';
+import { Xoshiro128 } from '@earshot/random';
 import { arraySource, type BatchSource } from '../src/index.js';
 
 /**
@@ -6,7 +6,7 @@ import { arraySource, type BatchSource } from '../src/index.js';
  * c·rows/nClasses) that starts at a random frame, so a CNN must learn a frequency pattern.
  */
 export function syntheticSpectrograms(n: number, rows: number, cols: number, nClasses: number, seed: number): BatchSource {
-  const rng = new Rng(seed);
+  const rng = new Xoshiro128(seed);
   const labels = Int32Array.from({ length: n }, (_, i) => i % nClasses);
   const data = new Float32Array(n * rows * cols);
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@earshot/model-cnn';
+import { Xoshiro128 } from '@earshot/random';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, augmentBatch, balancedClassWeights, LrSchedule } from '../src/index.js';
 import { weightedCrossEntropySums } from '../src/loss.js';
@@ -105,7 +105,7 @@ describe('augmentBatch', () => {
   const cols = 10;
   const make = () => Float32Array.from({ length: 2 * rows * cols }, (_, i) => i + 1);
   it('time shift rolls each row; masks fill whole bands/spans; all seeded', () => {
-    const shifted = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { timeShift: { maxFrames: 3 } }, new Rng(4)).data;
+    const shifted = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { timeShift: { maxFrames: 3 } }, new Xoshiro128(4)).data;
     for (let i = 0; i < 2; i++) {
       for (let r = 0; r < rows; r++) {
         const row = Array.from(shifted.subarray((i * rows + r) * cols, (i * rows + r + 1) * cols)).sort((a, b) => a - b);
@@ -113,8 +113,8 @@ describe('augmentBatch', () => {
       }
     }
     const opts = { freqMask: { count: 2, maxWidth: 2, value: 0 }, timeMask: { count: 1, maxWidth: 4, value: 0 } };
-    const a = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, opts, new Rng(9)).data;
-    const b = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, opts, new Rng(9)).data;
+    const a = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, opts, new Xoshiro128(9)).data;
+    const b = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, opts, new Xoshiro128(9)).data;
     expect(a).toEqual(b);
     const zeroed = a.reduce((s, v) => s + (v === 0 ? 1 : 0), 0);
     expect(zeroed).toBeGreaterThan(0);
@@ -131,17 +131,17 @@ describe('augmentBatch', () => {
     }
   });
   it('mixup mixes inputs and targets with the same λ; crop takes a window', () => {
-    const { data, targets } = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { mixup: { alpha: 1 } }, new Rng(3));
+    const { data, targets } = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { mixup: { alpha: 1 } }, new Xoshiro128(3));
     for (let i = 0; i < 2; i++) expect(targets[i * 2]! + targets[i * 2 + 1]!).toBeCloseTo(1, 6);
     const original = make();
     // example 0 = λ·x0 + (1−λ)·x_j where targets reveal λ for class 0 (labels [0, 1])
     const lambda0 = targets[0]!;
     const partnerIsOther = lambda0 < 1;
     if (partnerIsOther) expect(data[0]).toBeCloseTo(lambda0 * original[0]! + (1 - lambda0) * original[rows * cols]!, 4);
-    const cropped = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { crop: { frames: 4 } }, new Rng(1)).data;
+    const cropped = augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { crop: { frames: 4 } }, new Xoshiro128(1)).data;
     expect(cropped).toHaveLength(2 * rows * 4);
     const start = cropped[0]! - 1;
     expect(Array.from(cropped.subarray(0, 4))).toEqual([start + 1, start + 2, start + 3, start + 4]);
-    expect(() => augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { crop: { frames: 11 } }, new Rng(1))).toThrow(/crop\.frames = 11/);
+    expect(() => augmentBatch(make(), [0, 1], { rows, cols, nClasses: 2 }, { crop: { frames: 11 } }, new Xoshiro128(1))).toThrow(/crop\.frames = 11/);
   });
 });

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { exportNpz, FeatureCache, hashBytes } from '../cache/index.js';
-import { decodeOptions, featureOptions, loadExperiment } from '../config/index.js';
+import { exportNpz, FeatureCache, hashBytes } from '@earshot/feature-cache';
+import { loadExperiment, recipeFromConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { clipKeyer } from '../stages/features.js';
+import { clipKeyer, featureJobs } from '../stages/features.js';
 import { scanStage } from '../stages/scan.js';
 import { planSplits } from '../stages/split.js';
 
@@ -12,20 +12,20 @@ export async function cacheExportCommand(file: string, opts: { out: string; set:
   const config = await loadExperiment(file, opts.set);
   const scan = await scanStage(config, createLogger({ quiet: true }));
   const plan = planSplits(scan.items, config);
-  const decode = decodeOptions(config);
-  const features = featureOptions(config);
+  const recipe = recipeFromConfig(config);
+  const jobs = featureJobs(scan, plan, recipe);
   const role = new Map<number, string>();
   const f = plan.folds[0]!;
   for (const name of ['train', 'validation', 'test'] as const) for (const i of f[name]) role.set(i, name);
   const cache = FeatureCache.open(config.cache.dir);
   const entries: { key: string; label: string; path: string; split: string }[] = [];
   const missing: string[] = [];
-  const clipKey = clipKeyer({ decode, features, seed: config.seed });
+  const clipKey = clipKeyer({ recipe, seed: config.seed });
   try {
     for (const [i, item] of scan.items.entries()) {
       const split = plan.folds.length > 1 ? `fold-${plan.folds.find((fold) => fold.test.includes(i))?.fold ?? 0}` : (role.get(i) ?? 'unused');
-      const crop = decode.crop === 'random' ? (split === 'train' ? 'random' : 'center') : decode.crop;
-      const key = clipKey(hashBytes(await readFile(item.path)), crop);
+      const job = jobs[i]!;
+      const key = clipKey(job.audioHash ?? hashBytes(await readFile(item.path)), job.crop);
       if (cache.has(key)) entries.push({ key, label: item.label, path: item.path, split });
       else missing.push(item.path);
     }

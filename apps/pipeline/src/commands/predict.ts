@@ -1,11 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { arraySource, predict } from '@earshot/trainer';
-import { DEFAULT_AUDIO_EXTENSIONS, loadAudio } from '@earshot/dataset-io';
+import { DEFAULT_AUDIO_EXTENSIONS } from '@earshot/dataset-io';
+import type { FeatureRecipe } from '@earshot/features-mel';
 import { loadModel, type Preprocess } from '@earshot/model-cnn';
 import { initBackend } from '@earshot/tf-runtime';
-import type { DecodeOptions, FeatureOptions } from '../config/options.js';
-import { createFeaturePipeline } from '../features/extract.js';
+import { createFileFeatures } from '../features/file-features.js';
 import { runFiles } from '../run-dir.js';
 import { topLabels } from '../stages/evaluate.js';
 import { UsageError, errorReason } from '../errors.js';
@@ -25,27 +25,18 @@ export interface FilePrediction {
   error?: string;
 }
 
-/** The training feature parameters, back from preprocess.json. */
-export function preprocessOptions(p: Preprocess): { decode: DecodeOptions; features: FeatureOptions } {
-  const f = p.features;
-  const dbKind = (p.extra?.dbKind as FeatureOptions['db']['kind'] | undefined) ?? (f.db ? 'power' : 'none');
-  const length = p.audio.duration === null ? (p.inputShape[1] - 1) * f.hopLength : Math.round(p.audio.duration * p.audio.sr);
-  return {
-    // Inference never crops at random: a clip's window is cut from its start, as sliding windows continue.
-    decode: { sr: p.audio.sr, length, pad: p.audio.pad, crop: p.audio.crop === 'random' ? 'center' : p.audio.crop },
-    features: {
-      sr: p.audio.sr,
-      nFft: f.nFft,
-      hopLength: f.hopLength,
-      winLength: f.winLength,
-      nMels: f.nMels,
-      fmin: f.fmin,
-      fmax: f.fmax,
-      htk: f.htk,
-      power: f.power,
-      db: { kind: dbKind, ref: f.db?.ref ?? 'max', amin: f.db?.amin ?? 1e-10, topDb: f.db?.topDb ?? null },
-    },
-  };
+/**
+ * The recipe inference runs: the training recipe, with a fixed clip length even where training
+ * clips all had one native length (it is the model's input width), and never a random crop
+ * (a clip no longer than the model's window is cut as a held-out clip was).
+ */
+export function inferenceRecipe(p: Preprocess): FeatureRecipe {
+  const { recipe } = p;
+  if (!recipe.clip) {
+    const length = (p.inputShape[1] - 1) * recipe.stft.hopLength;
+    return { ...recipe, clip: { duration: length / recipe.sr, pad: 'zeros', crop: 'start' } };
+  }
+  return recipe.clip.crop === 'random' ? { ...recipe, clip: { ...recipe.clip, crop: 'center' } } : recipe;
 }
 
 /** Start samples of windows of `length` covering `n` samples, half-overlapping; the last ends at the clip's end. */
@@ -85,32 +76,23 @@ export async function predictFiles(runDir: string, inputs: readonly string[], to
   const { model, preprocess } = await loadModel(join(runDir, runFiles.model)).catch((err: Error) => {
     throw new UsageError(`predict: ${runDir} is not a run directory with a trained model (${err.message})`);
   });
-  const { decode, features } = preprocessOptions(preprocess);
-  const pipeline = createFeaturePipeline(decode, features);
+  const recipe = inferenceRecipe(preprocess);
+  const { extractor, waveform } = createFileFeatures(recipe);
+  const length = extractor.clipLength!;
   const labels = preprocess.labels;
-  const norm = preprocess.normalization;
   const [rows, cols] = preprocess.inputShape;
   const files = await expandInputs(inputs);
   const predictions: FilePrediction[] = [];
   for (const path of files) {
     try {
-      const bytes = await readFile(path);
-      const { y } = await loadAudio(bytes, { sr: decode.sr });
-      const length = decode.length!;
+      const y = await waveform(await readFile(path));
       const starts = windowStarts(y.length, length);
       const batch = new Float32Array(starts.length * rows * cols);
       for (const [w, start] of starts.entries()) {
-        // A clip no longer than the training duration is padded exactly as in training.
-        const clip = y.length <= length ? await pipeline.waveform(bytes) : y.subarray(start, start + length);
-        const { data, shape } = pipeline.fromWaveform(clip);
-        if (shape[0] !== rows || shape[1] !== cols) throw new Error(`features ${shape.join('×')} do not match the model input ${rows}×${cols}`);
-        if (norm.kind === 'standardize') {
-          for (let i = 0; i < data.length; i++) {
-            const band = norm.scope === 'global' ? 0 : Math.floor(i / cols);
-            data[i] = (data[i]! - norm.mean[band]!) / norm.std[band]!;
-          }
-        }
-        batch.set(data, w * rows * cols);
+        // A clip no longer than the model's window is padded (or cut) exactly as in training.
+        const input = extractor.input(y.length <= length ? y : y.subarray(start, start + length));
+        if (input.rows !== rows || input.cols !== cols) throw new Error(`features ${input.rows}×${input.cols} do not match the model input ${rows}×${cols}`);
+        batch.set(input.data, w * rows * cols);
       }
       // The model outputs logits; the trainer's predict applies the softmax.
       const probs = await predict(model, arraySource(batch, new Int32Array(starts.length), [rows, cols]), 64);
@@ -120,8 +102,8 @@ export async function predictFiles(runDir: string, inputs: readonly string[], to
         const row = probs.subarray(w * n, (w + 1) * n);
         row.forEach((p, c) => (mean[c] += p / starts.length));
         return {
-          start: start / decode.sr,
-          end: Math.min(start + length, Math.max(y.length, length)) / decode.sr,
+          start: start / recipe.sr,
+          end: Math.min(start + length, Math.max(y.length, length)) / recipe.sr,
           scores: Object.fromEntries(labels.map((l, c) => [l, row[c]!])),
         };
       });

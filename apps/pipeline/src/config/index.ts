@@ -1,4 +1,5 @@
-export { experimentSchema, type ExperimentConfig, type ExperimentInput } from './schema.js';
+export { audioSection, experimentSchema, featuresSection, type ExperimentConfig, type ExperimentInput } from './schema.js';
 export { ConfigError, applyOverrides, formatIssues, loadExperiment, parseExperiment, toYaml } from './load.js';
 export * from './options.js';
+export { recipeFromConfig, type FeatureSections } from './recipe.js';
 export { experimentJsonSchema, experimentJsonSchemaText } from './json-schema.js';

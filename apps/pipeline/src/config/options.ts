@@ -1,40 +1,10 @@
 import type { ExperimentConfig } from './schema.js';
 
 /**
- * The one place where the YAML's snake_case names become the camelCase options the packages take.
+ * The YAML's snake_case names become the camelCase options the packages take here (the feature
+ * recipe's mapping is `recipe.ts`, beside this file).
  * Everything downstream of the config uses these types, never `ExperimentConfig` keys.
  */
-
-export interface DecodeOptions {
-  sr: number;
-  /** Samples after pad/crop; null keeps the clip's own length. */
-  length: number | null;
-  pad: 'zeros' | 'wrap' | 'reflect';
-  crop: 'start' | 'center' | 'random';
-}
-
-export interface DbOptions {
-  kind: 'power' | 'amplitude' | 'none';
-  ref: number | 'max';
-  amin: number;
-  topDb: number | null;
-}
-
-/** Parameters of `createMelExtractor` plus the dB step: everything that defines a feature tensor. */
-export interface FeatureOptions {
-  sr: number;
-  nFft: number;
-  hopLength: number;
-  winLength: number;
-  nMels: number;
-  fmin: number;
-  fmax: number;
-  htk: boolean;
-  power: number;
-  db: DbOptions;
-  /** Present for MFCC features (the `mel` subcommand); the pipeline uses log-mel. */
-  nMfcc?: number;
-}
 
 export type ModelSpec =
   | { name: 'seed-cnn' }
@@ -81,36 +51,6 @@ export type TrainWorkers = 'auto' | number;
 
 export function trainWorkers(config: ExperimentConfig): TrainWorkers {
   return config.runtime.train_workers;
-}
-
-/** librosa's defaults for amin, which depend on the dB kind. */
-export const defaultAmin = { power: 1e-10, amplitude: 1e-5, none: 1e-10 } as const;
-
-export function decodeOptions(config: ExperimentConfig): DecodeOptions {
-  const { sr, duration, pad, crop } = config.audio;
-  return { sr, length: duration === null ? null : Math.round(duration * sr), pad, crop };
-}
-
-export function featureOptions(config: ExperimentConfig): FeatureOptions {
-  const f = config.features;
-  const sr = config.audio.sr;
-  return {
-    sr,
-    nFft: f.n_fft,
-    hopLength: f.hop_length,
-    winLength: f.win_length ?? f.n_fft,
-    nMels: f.n_mels,
-    fmin: f.fmin,
-    fmax: f.fmax ?? sr / 2,
-    htk: f.htk,
-    power: f.power,
-    db: { kind: f.db.kind, ref: f.db.ref, amin: f.db.amin ?? defaultAmin[f.db.kind], topDb: f.db.top_db },
-  };
-}
-
-/** Frames of a centred STFT over `length` samples (librosa: 1 + length // hop). */
-export function frameCount(length: number, hopLength: number): number {
-  return 1 + Math.floor(length / hopLength);
 }
 
 export function modelSpec(config: ExperimentConfig): ModelSpec {
@@ -169,21 +109,5 @@ export function trainSettings(config: ExperimentConfig): TrainSettings {
     classWeights: t.class_weights,
     augment,
     inMemory: t.in_memory,
-  };
-}
-
-/** snake_case keys for JSON written next to the YAML (metrics.json, preprocess.json). */
-export function featureOptionsToSnake(f: FeatureOptions): Record<string, unknown> {
-  return {
-    sr: f.sr,
-    n_fft: f.nFft,
-    hop_length: f.hopLength,
-    win_length: f.winLength,
-    n_mels: f.nMels,
-    fmin: f.fmin,
-    fmax: f.fmax,
-    htk: f.htk,
-    power: f.power,
-    db: { kind: f.db.kind, ref: f.db.ref, amin: f.db.amin, top_db: f.db.topDb },
   };
 }

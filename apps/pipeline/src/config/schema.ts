@@ -95,7 +95,7 @@ const split = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('official'), ...splitShared }).describe("the preset's official split"),
 ]);
 
-const audio = z.strictObject({
+export const audioSection = z.strictObject({
   sr: positiveInt.default(22050).describe('target sample rate (librosa.load sr)'),
   duration: z.number().positive().nullable().default(null).describe('seconds; pad/crop every clip to it (null: clips must match)'),
   pad: z.enum(['zeros', 'wrap', 'reflect']).default('zeros'),
@@ -109,7 +109,7 @@ const db = z.strictObject({
   top_db: z.number().positive().nullable().default(80),
 });
 
-const features = z.strictObject({
+export const featuresSection = z.strictObject({
   n_fft: positiveInt.default(2048),
   hop_length: positiveInt.default(512),
   win_length: positiveInt.nullable().default(null).describe('null: n_fft'),
@@ -119,6 +119,7 @@ const features = z.strictObject({
   htk: z.boolean().default(false),
   power: z.number().positive().default(2),
   db: db.prefault({}),
+  n_mfcc: positiveInt.nullable().default(null).describe('MFCC coefficients of the dB mel spectrogram (librosa.feature.mfcc); null: the spectrogram itself'),
   normalize: z.enum(['none', 'standardize']).default('none').describe('standardise with the train split mean/std'),
 });
 
@@ -198,8 +199,8 @@ export const experimentSchema = z.strictObject({
   seed: z.number().int().min(0).default(0),
   dataset: dataset,
   split: split.prefault({ kind: 'random' }),
-  audio: audio.prefault({}),
-  features: features.prefault({}),
+  audio: audioSection.prefault({}),
+  features: featuresSection.prefault({}),
   model: model.prefault({ name: 'seed-cnn' }),
   train: train.prefault({}),
   runtime: runtime.prefault({}),

@@ -33,9 +33,7 @@ interface Pending {
 const BATCHES_PER_THREAD = 2;
 
 const sameOptions = (a: FeatureTask, b: FeatureTask): boolean =>
-  a.seed === b.seed &&
-  (a.decode === b.decode || JSON.stringify(a.decode) === JSON.stringify(b.decode)) &&
-  (a.features === b.features || JSON.stringify(a.features) === JSON.stringify(b.features));
+  a.seed === b.seed && (a.recipe === b.recipe || JSON.stringify(a.recipe) === JSON.stringify(b.recipe));
 
 /**
  * A piscina pool of feature workers; one per core unless `workers` says otherwise.
@@ -67,8 +65,7 @@ export function createFeaturePool(workers?: number | null, options: FeaturePoolO
         head = 0;
       }
       const batch: FeatureBatch = {
-        decode: first.task.decode,
-        features: first.task.features,
+        recipe: first.task.recipe,
         seed: first.task.seed,
         clips: items.map(({ task }) => ({ path: task.path, crop: task.crop })),
       };

@@ -1,18 +1,17 @@
 // Piscina worker: a batch of files → their feature tensors, transferred (not copied) back to the main thread.
 import { readFileSync } from 'node:fs';
 import { Piscina } from 'piscina';
-// hash.js, not index.js: workers need the hash, not lmdb.
-import { hashBytes } from '../cache/hash.js';
-import type { DecodeOptions, FeatureOptions } from '../config/options.js';
+// The /keys entry, not the package root: workers need the hash, not lmdb.
+import { hashBytes } from '@earshot/feature-cache/keys';
+import type { ClipCrop, FeatureRecipe } from '@earshot/features-mel';
 import { errorReason } from '../errors.js';
-import { createFeaturePipeline, cropSeed, type FeaturePipeline } from './extract.js';
+import { createFileFeatures, cropSeed, type FileFeatures } from './file-features.js';
 
 export interface FeatureTask {
   path: string;
-  decode: DecodeOptions;
-  features: FeatureOptions;
+  recipe: FeatureRecipe;
   /** Crop for this clip (random only for training clips). */
-  crop: DecodeOptions['crop'];
+  crop: ClipCrop;
   seed: number;
 }
 
@@ -20,30 +19,24 @@ export type FeatureTaskResult =
   | { ok: true; path: string; audioHash: string; data: Float32Array; shape: [number, number] }
   | { ok: false; path: string; audioHash?: string; reason: string };
 
-/** Several files sharing one option set: one message each way instead of one per file. */
+/** Several files sharing one recipe: one message each way instead of one per file. */
 export interface FeatureBatch {
-  decode: DecodeOptions;
-  features: FeatureOptions;
+  recipe: FeatureRecipe;
   seed: number;
-  clips: { path: string; crop: DecodeOptions['crop'] }[];
+  clips: { path: string; crop: ClipCrop }[];
 }
 
-// The extractor (FFT plan, window, filterbank) is built once per worker and option set.
-const pipelines = new Map<string, FeaturePipeline>();
+// The extractor (FFT plan, window, filterbank) is built once per worker and recipe.
+const extractors = new Map<string, FileFeatures>();
 
-function pipelineFor(decode: DecodeOptions, features: FeatureOptions): FeaturePipeline {
-  const id = JSON.stringify([decode, features]);
-  let pipeline = pipelines.get(id);
-  if (!pipeline) pipelines.set(id, (pipeline = createFeaturePipeline(decode, features)));
-  return pipeline;
+function extractorFor(recipe: FeatureRecipe): FileFeatures {
+  const id = JSON.stringify(recipe);
+  let extractor = extractors.get(id);
+  if (!extractor) extractors.set(id, (extractor = createFileFeatures(recipe)));
+  return extractor;
 }
 
-async function extractOne(
-  pipeline: FeaturePipeline,
-  path: string,
-  crop: DecodeOptions['crop'],
-  seed: number,
-): Promise<FeatureTaskResult> {
+async function extractOne(extractor: FileFeatures, path: string, crop: ClipCrop, seed: number): Promise<FeatureTaskResult> {
   let bytes: Uint8Array;
   try {
     // Sync: this thread has nothing else to do, and it skips a libuv round trip per file.
@@ -54,11 +47,11 @@ async function extractOne(
   const audioHash = hashBytes(bytes);
   try {
     const choice = crop === 'random' ? { crop, seed: cropSeed(seed, audioHash) } : { crop };
-    const { data, shape } = await pipeline.fromBytes(bytes, choice);
+    const { data, rows, cols } = await extractor.fromBytes(bytes, choice);
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) return { ok: false, path, audioHash, reason: 'features contain NaN or Inf' };
     }
-    return { ok: true, path, audioHash, data, shape };
+    return { ok: true, path, audioHash, data, shape: [rows, cols] };
   } catch (err) {
     return { ok: false, path, audioHash, reason: errorReason(err) };
   }
@@ -78,11 +71,11 @@ function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
 }
 
 export default async function extractFeatureBatch(batch: FeatureBatch): Promise<FeatureTaskResult[]> {
-  const pipeline = pipelineFor(batch.decode, batch.features);
+  const extractor = extractorFor(batch.recipe);
   const results: FeatureTaskResult[] = [];
   const buffers = new Set<ArrayBuffer>();
   for (const clip of batch.clips) {
-    const result = await extractOne(pipeline, clip.path, clip.crop, batch.seed);
+    const result = await extractOne(extractor, clip.path, clip.crop, batch.seed);
     if (result.ok) buffers.add(result.data.buffer as ArrayBuffer);
     results.push(result);
   }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { EpochRecord, RunMetrics } from './metrics-file.js';
+import type { EpochRecord, RunMetrics } from '../run-metrics.js';
 
 /** Fonts the reader already has: the report loads nothing. */
 export const SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';

@@ -1,5 +1,5 @@
 import { SYSTEM_FONTS } from './charts.js';
-import type { RunMetrics, TestMetrics } from './metrics-file.js';
+import type { RunMetrics, TestMetrics } from '../run-metrics.js';
 
 export interface ReportCharts {
   confusionMatrix?: string;
@@ -106,8 +106,7 @@ function foldsSection(metrics: RunMetrics, charts: ReportCharts): string {
     fixed(f.test?.macro_f1),
     String(f.epochs?.length ?? '–'),
   ]);
-  const cv = metrics.cv ?? {};
-  const aggregate = Object.entries(cv).map(([key, { mean, std }]) => {
+  const aggregate = Object.entries(metrics.cv ?? {}).map(([key, { mean, std }]) => {
     const isRate = key.includes('accuracy');
     const show = (x: number) => (isRate ? percent(x) : fixed(x));
     return `<div class="card"><div class="value">${show(mean)} <span class="pm">± ${show(std)}</span></div><div class="name">${escapeHtml(key.replaceAll('_', ' '))} (mean ± std)</div></div>`;

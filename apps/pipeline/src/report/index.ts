@@ -2,14 +2,14 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { confusionMatrixChart, foldAccuracyChart, trainingCurveChart } from './charts.js';
 import { renderReportHtml, type ReportCharts } from './html.js';
-import { loadRunMetrics, readResolvedConfig, type RunMetrics } from './metrics-file.js';
+import { loadRunMetrics, readResolvedConfig, type RunMetrics } from '../run-metrics.js';
 import { renderSvg } from './render-svg.js';
 
 export { confusionMatrixChart, foldAccuracyChart, trainingCurveChart } from './charts.js';
 export { renderReportHtml, escapeHtml } from './html.js';
 export type { ReportCharts, ReportContent } from './html.js';
-export { loadRunMetrics, parseRunMetrics, readResolvedConfig, runMetricsSchema } from './metrics-file.js';
-export type { EpochRecord, RunMetrics, TestMetrics } from './metrics-file.js';
+export { loadRunMetrics, parseRunMetrics, readResolvedConfig, runMetricsSchema } from '../run-metrics.js';
+export type { EpochRecord, RunMetrics, TestMetrics } from '../run-metrics.js';
 export { renderSvg } from './render-svg.js';
 
 /** Renders every chart the metrics allow, as inline SVG. */

@@ -1,19 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { classificationReport } from '@earshot/metrics';
 import { predict } from '@earshot/trainer';
-import type { BatchSource } from '../cache/index.js';
-
-/** metrics.json `test` (snake_case). */
-export interface TestMetrics {
-  accuracy: number;
-  balanced_accuracy: number;
-  macro_f1: number;
-  weighted_f1: number;
-  top_k: Record<string, number>;
-  per_class: { label: string; precision: number; recall: number; f1: number; support: number }[];
-  confusion_matrix: number[][];
-  misclassified: { path: string; label: string; predicted: string; top: { label: string; p: number }[] }[];
-}
+import type { BatchSource } from '@earshot/feature-cache';
+import type { TestMetrics } from '../run-metrics.js';
 
 export interface Predictions {
   /** Row-major n × nClasses probabilities. */

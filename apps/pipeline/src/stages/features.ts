@@ -1,13 +1,15 @@
-import { featureKeyer, type FeatureCache } from '../cache/index.js';
-import type { DecodeOptions, FeatureOptions } from '../config/options.js';
-import { FEATURE_CODE_VERSION } from '../features/extract.js';
+import { featureKeyer, type FeatureStore } from '@earshot/feature-cache';
+import type { ClipCrop, FeatureRecipe } from '@earshot/features-mel';
+import { FEATURE_CODE_VERSION } from '../features/file-features.js';
 import { createFeaturePool, type FeaturePool } from '../features/pool.js';
 import type { Logger } from '../log.js';
+import type { ScanStageResult } from './scan.js';
+import type { SplitPlan } from './split.js';
 
 export interface FeatureJob {
   path: string;
   /** The crop this clip gets (random only for training clips). */
-  crop: DecodeOptions['crop'];
+  crop: ClipCrop;
   /** sha256 of the file's bytes when the scan already computed it (saves reading the file again). */
   audioHash?: string;
 }
@@ -27,10 +29,10 @@ export interface FeaturesResult {
 }
 
 export interface FeaturesStageOptions {
-  decode: DecodeOptions;
-  features: FeatureOptions;
+  /** The recipe's normalisation is not applied here: the cache holds features before it. */
+  recipe: FeatureRecipe;
   seed: number;
-  cache: FeatureCache;
+  cache: FeatureStore;
   workers: number | null;
   log: Logger;
   /** Stop at the first failed file (dataset.on_error: fail). */
@@ -39,23 +41,40 @@ export interface FeaturesStageOptions {
   pool?: FeaturePool;
 }
 
-export type ClipKeyer = (audioHash: string, crop: DecodeOptions['crop']) => string;
+export type ClipKeyer = (audioHash: string, crop: ClipCrop) => string;
 
 /**
- * Cache keys of clips: content hash + every parameter that shapes the tensor. A random crop's
- * position is a function of (seed, content hash) (see `cropSeed`), so its key names the seed.
+ * Cache keys of clips: content hash + every recipe parameter that shapes the tensor (all but the
+ * normalisation, which is applied after the cache). A random crop's position is a function of
+ * (seed, content hash) (see `cropSeed`), so its key names the seed.
  */
-export function clipKeyer(opts: Pick<FeaturesStageOptions, 'decode' | 'features' | 'seed'>): ClipKeyer {
-  const keyers = new Map<DecodeOptions['crop'], (audioHash: string) => string>();
+export function clipKeyer(opts: Pick<FeaturesStageOptions, 'recipe' | 'seed'>): ClipKeyer {
+  const keyers = new Map<ClipCrop, (audioHash: string) => string>();
+  const features = { ...opts.recipe, normalization: undefined };
   return (audioHash, crop) => {
     let keyer = keyers.get(crop);
     if (!keyer) {
-      const decode = { ...opts.decode, mono: true, crop, ...(crop === 'random' && { cropSeedFrom: opts.seed }) };
-      keyer = featureKeyer({ decode, features: opts.features, codeVersion: FEATURE_CODE_VERSION });
+      const decode = { mono: true, crop, ...(crop === 'random' && { cropSeedFrom: opts.seed }) };
+      keyer = featureKeyer({ decode, features, codeVersion: FEATURE_CODE_VERSION });
       keyers.set(crop, keyer);
     }
     return keyer(audioHash);
   };
+}
+
+/**
+ * One job per scanned item. Random crops are for training clips only: held-out clips are cropped
+ * centred, and so is every clip under k-fold CV, which tests each clip once.
+ */
+export function featureJobs(scan: ScanStageResult, plan: SplitPlan, recipe: FeatureRecipe): FeatureJob[] {
+  const crop = recipe.clip?.crop ?? 'start';
+  const trainRole = plan.folds.length === 1 ? new Set(plan.folds[0]!.train) : new Set<number>();
+  const hashes = scan.contentHashes();
+  return scan.items.map((item, i) => ({
+    path: item.path,
+    ...(hashes.has(item.path) && { audioHash: hashes.get(item.path)! }),
+    crop: crop === 'random' ? (trainRole.has(i) ? 'random' : 'center') : crop,
+  }));
 }
 
 export class FileFailedError extends Error {
@@ -118,7 +137,7 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
     let done = 0;
     const computeOne = async (key: string, indices: number[]): Promise<void> => {
       const job = jobs[indices[0]!]!;
-      const result = await pool.run({ path: job.path, decode: opts.decode, features: opts.features, crop: job.crop, seed: opts.seed });
+      const result = await pool.run({ path: job.path, recipe: opts.recipe, crop: job.crop, seed: opts.seed });
       if (!result.ok) {
         await cache.release([key]);
         for (const i of indices) fail({ path: jobs[i]!.path, reason: result.reason });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hashBytes } from '../cache/hash.js';
+import { hashBytes } from '@earshot/feature-cache/keys';
 import {
   buildScanReport,
   isProblem,
@@ -38,7 +38,7 @@ export interface ScanStageResult {
 export async function datasetRoot(config: ExperimentConfig): Promise<string> {
   const d = config.dataset;
   if (d.preset === 'demo') {
-    const { ensureDemoDataset } = await import('../demo/index.js');
+    const { ensureDemoDataset } = await import('@earshot/demo-sounds');
     const root = resolve(d.root ?? resolve(config.cache.dir, 'datasets', 'demo'));
     return ensureDemoDataset(root, { seed: d.demo.seed, perClass: d.demo.per_class, seconds: d.demo.seconds });
   }

@@ -1,4 +1,5 @@
-import { mulberry32, splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
+import { splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
+import { Mulberry32 } from '@earshot/random';
 import type { ExperimentConfig } from '../config/index.js';
 
 export interface FoldPlan {
@@ -39,17 +40,13 @@ export function splitSpec(config: ExperimentConfig): SplitSpec {
 
 /** Seeded stratified fold numbers 1..k, for `split.kind: folds` on data without a fold column. */
 export function assignFolds(items: readonly AudioItem[], k: number, seed: number): AudioItem[] {
-  const random = mulberry32(seed ^ 0x5f0d);
+  const rng = new Mulberry32(seed ^ 0x5f0d);
   const byLabel = new Map<string, number[]>();
   items.forEach((item, i) => byLabel.set(item.label, [...(byLabel.get(item.label) ?? []), i]));
   const fold = new Array<number>(items.length);
   let offset = 0;
   for (const label of [...byLabel.keys()].sort()) {
-    const members = byLabel.get(label)!;
-    for (let i = members.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [members[i], members[j]] = [members[j]!, members[i]!];
-    }
+    const members = rng.shuffle(byLabel.get(label)!);
     members.forEach((m, r) => (fold[m] = ((r + offset) % k) + 1));
     offset += members.length;
   }

@@ -1,31 +1,16 @@
 import type * as tf from '@tensorflow/tfjs';
+import { normalizeInto, type Normalization } from '@earshot/features-mel';
 import { buildModel, countParams } from '@earshot/model-cnn';
 import { train as runTraining, type AugmentOptions as TrainerAugment, type ScheduleSpec } from '@earshot/trainer';
-import type { BatchSource, FeatureCache } from '../cache/index.js';
-import { cacheBatchSource, UnreadableEntryError } from '../cache/index.js';
+import type { BatchSource, FeatureStore } from '@earshot/feature-cache';
+import { cacheBatchSource, UnreadableEntryError } from '@earshot/feature-cache';
 import { availableParallelism } from 'node:os';
 import type { AugmentOptions, ModelSpec, Schedule, TrainSettings, TrainWorkers } from '../config/options.js';
 import type { Logger } from '../log.js';
+import type { EpochRecord } from '../run-metrics.js';
 
-/** One epoch as metrics.json records it (snake_case, as the YAML). */
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss?: number;
-  val_accuracy?: number;
-  lr: number;
-  seconds: number;
-}
-
-/** Global standardisation `(x - mean) / std` with train-split statistics. */
-export interface Standardization {
-  mean: number;
-  std: number;
-}
-
-/** Mean and std over every value of the given cached tensors (float64 accumulation). */
-export function trainStatistics(cache: FeatureCache, keys: readonly string[]): Standardization {
+/** Global standardisation with the mean and std over every value of the given cached tensors (float64 accumulation). */
+export function trainStatistics(cache: FeatureStore, keys: readonly string[]): Normalization {
   let n = 0;
   let sum = 0;
   let sumSq = 0;
@@ -41,17 +26,13 @@ export function trainStatistics(cache: FeatureCache, keys: readonly string[]): S
   }
   const mean = sum / n;
   const std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0));
-  return { mean, std: std > 1e-12 ? std : 1 };
+  return { kind: 'standardize', scope: 'global', mean: [mean], std: [std > 1e-12 ? std : 1] };
 }
 
-/** A batch source that standardises what it reads. */
-export function standardized(source: BatchSource, s: Standardization | null): BatchSource {
-  if (!s) return source;
-  const scale = 1 / s.std;
-  const apply = (x: Float32Array) => {
-    for (let i = 0; i < x.length; i++) x[i] = (x[i]! - s.mean) * scale;
-    return x;
-  };
+/** A batch source that applies the recipe's normalisation to what it reads (the same function inference runs). */
+export function normalized(source: BatchSource, normalization: Normalization): BatchSource {
+  if (normalization.kind === 'none') return source;
+  const apply = (x: Float32Array) => normalizeInto(x, normalization, source.sampleShape);
   return {
     size: source.size,
     sampleShape: source.sampleShape,
@@ -69,16 +50,16 @@ export interface SourceSpec {
 }
 
 export function makeSource(
-  cache: FeatureCache,
+  cache: FeatureStore,
   spec: SourceSpec,
   shape: [number, number],
-  norm: Standardization | null,
+  normalization: Normalization,
   inMemory: boolean | null,
 ): BatchSource {
   // Hold the split in RAM when it is small enough (≤ 1 GiB), else stream from the cache.
   const bytes = spec.keys.length * shape[0] * shape[1] * 4;
   const memory = inMemory ?? bytes <= 1 << 30;
-  return standardized(cacheBatchSource(cache, spec.keys, spec.labels, shape, { inMemory: memory }), norm);
+  return normalized(cacheBatchSource(cache, spec.keys, spec.labels, shape, { inMemory: memory }), normalization);
 }
 
 export interface TrainStageOptions {

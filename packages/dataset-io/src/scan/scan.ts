@@ -1,6 +1,6 @@
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
-import type { Problem } from '../problems.js';
+import { toProblem, type Problem } from '../problems.js';
 import { ensureDownloaded } from '../download.js';
 import { parseCsv } from './csv.js';
 import { DEFAULT_AUDIO_EXTENSIONS, type AudioItem, type DatasetSource, type ScanResult } from './types.js';
@@ -104,7 +104,14 @@ async function scanCsv(source: Extract<DatasetSource, { kind: 'csv' }>, problems
     problems.push({ path: manifest, reason: describeFsError(e, 'cannot read manifest') });
     return [];
   }
-  const [header, ...rows] = parseCsv(text);
+  let table: string[][];
+  try {
+    table = parseCsv(text, manifest);
+  } catch (e) {
+    problems.push(toProblem(manifest, e));
+    return [];
+  }
+  const [header, ...rows] = table;
   if (!header) {
     problems.push({ path: manifest, reason: 'manifest is empty' });
     return [];

@@ -1,0 +1,32 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExperimentConfig } from '../config/index.js';
+import type { Logger } from '../log.js';
+import { runFiles } from '../run-dir.js';
+import { FileFailedError, type SkippedFile } from './features.js';
+import { scanReport, scanStage, type ScanStageResult } from './scan.js';
+import { firstFoldManifest, planSplits, type SplitPlan } from './split.js';
+
+export interface DatasetStageResult {
+  scan: ScanStageResult;
+  plan: SplitPlan;
+}
+
+/** Scans the dataset, plans the splits and writes the scan report (it flags duplicate files across splits). */
+export async function datasetStage(config: ExperimentConfig, runDir: string, log: Logger): Promise<DatasetStageResult> {
+  const scan = await scanStage(config, log);
+  const plan = planSplits(scan.items, config);
+  const report = scanReport(scan, firstFoldManifest(scan.items, plan));
+  await writeFile(join(runDir, runFiles.scanReport), report.text);
+  await writeFile(join(runDir, runFiles.scanReportJson), `${JSON.stringify(report.json, null, 2)}\n`);
+  log.info(report.text.trimEnd());
+  reportSkipped(scan.skipped, config, log);
+  return { scan, plan };
+}
+
+/** Warns about each skipped file, or stops at the first with `dataset.on_error: fail`. */
+export function reportSkipped(skipped: readonly SkippedFile[], config: ExperimentConfig, log: Logger): void {
+  if (skipped.length === 0) return;
+  if (config.dataset.on_error === 'fail') throw new FileFailedError(skipped[0]!);
+  for (const file of skipped) log.warn(`skipped ${file.path}: ${file.reason}`);
+}

@@ -1,0 +1,59 @@
+// A refactor changes no number: the seed recipe on a slice of FSDD must reproduce, to the last bit,
+// the metrics earshot produced before (test/fixtures/fsdd-seed-subset.json). Real recordings, the
+// built CLI, the wasm backend with 2 data-parallel training workers (the seed run's setup).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRunMetrics } from '../src/run-metrics.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const recordings = fileURLToPath(new URL('../../../../shared/datasets/fsdd/recordings/', import.meta.url));
+const expected = JSON.parse(await readFile(new URL('./fixtures/fsdd-seed-subset.json', import.meta.url), 'utf8'));
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'earshot-fsdd-regression-'));
+  if (!existsSync(recordings)) return;
+  // Takes 0–9 of every digit and speaker: 600 files, of which the official split tests index 0–4.
+  await mkdir(join(work, 'data'));
+  for (const name of await readdir(recordings)) {
+    if (Number(/_(\d+)\.wav$/.exec(name)?.[1]) < 10) await symlink(join(recordings, name), join(work, 'data', name));
+  }
+  await writeFile(
+    join(work, 'seed.yaml'),
+    [
+      'name: fsdd-subset',
+      'seed: 0',
+      'dataset: { root: data, preset: fsdd }',
+      'split: { kind: official }',
+      'audio: { sr: 22050, duration: 1.0, pad: zeros, crop: start }',
+      'features: { n_fft: 2048, hop_length: 512, n_mels: 128 }',
+      'model: { name: seed-cnn }',
+      'train: { epochs: 8, batch_size: 32, lr: 0.001 }',
+      'runtime: { backend: wasm, train_workers: 2 }',
+      'cache: { dir: cache }',
+      'output: { dir: runs }',
+      '',
+    ].join('\n'),
+  );
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe.skipIf(!existsSync(cli) || !existsSync(recordings))('FSDD seed recipe, 600-file slice', () => {
+  it('gives the same epochs and test metrics as before the refactor', async () => {
+    const run = spawnSync(process.execPath, [cli, 'seed.yaml'], { cwd: work, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    expect(run.status, run.stderr).toBe(0);
+    const runDir = run.stdout.trimEnd().split('\n').pop()!;
+    const metrics = parseRunMetrics(JSON.parse(await readFile(join(work, runDir, 'metrics.json'), 'utf8')));
+    expect(metrics.features.shape).toEqual(expected.features.shape);
+    expect(metrics.dataset.split).toEqual(expected.dataset.split);
+    expect(metrics.epochs.map(({ seconds: _seconds, ...epoch }) => epoch)).toEqual(expected.epochs);
+    const test = { ...metrics.test, misclassified: metrics.test.misclassified.map((m) => ({ ...m, path: basename(m.path) })) };
+    expect(test).toEqual(expected.test);
+  }, 300_000);
+});
