@@ -47,13 +47,14 @@ export function createFeaturePool(workers?: number | null, options: FeaturePoolO
   const pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000, atomics: 'disabled' });
   const queue: Pending[] = [];
   let head = 0;
-  let inFlight = 0;
+  /** Batches sent to a worker and not yet returned. */
+  const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let scheduled = false;
 
   function dispatch(): void {
     scheduled = false;
-    while (inFlight < threads * BATCHES_PER_THREAD && head < queue.length) {
+    while (inFlight.size < threads * BATCHES_PER_THREAD && head < queue.length) {
       const waiting = queue.length - head;
       const size = Math.min(maxBatch, Math.max(1, Math.ceil(waiting / (threads * BATCHES_PER_THREAD))));
       const first = queue[head]!;
@@ -69,19 +70,19 @@ export function createFeaturePool(workers?: number | null, options: FeaturePoolO
         seed: first.task.seed,
         clips: items.map(({ task }) => ({ path: task.path, crop: task.crop })),
       };
-      inFlight++;
-      (pool.run(batch) as Promise<FeatureTaskResult[]>).then(
+      const sent: Promise<unknown> = (pool.run(batch) as Promise<FeatureTaskResult[]>).then(
         (results) => {
-          inFlight--;
+          inFlight.delete(sent);
           items.forEach((item, i) => item.resolve(results[i]!));
           dispatch();
         },
         (err: unknown) => {
-          inFlight--;
+          inFlight.delete(sent);
           for (const item of items) item.reject(err);
           dispatch();
         },
       );
+      inFlight.add(sent);
     }
   }
 
@@ -104,6 +105,8 @@ export function createFeaturePool(workers?: number | null, options: FeaturePoolO
       queue.length = 0;
       head = 0;
       for (const item of dropped) item.reject(new Error('feature pool closed before this file was processed'));
+      // Let batches already in a worker return first: piscina throws on a reply to a destroyed pool.
+      await Promise.allSettled([...inFlight]);
       await pool.destroy();
     },
   };
