@@ -5,14 +5,18 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { parseByteSize, parseDuration } from '@earshot/feature-cache/units';
 import { ConfigError } from './config/index.js';
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.js';
-import { booleanFlag, collect, nonNegativeNumber, positiveInt, positiveNumber, positiveNumberOrNone, refValue } from './commands/parse.js';
-
+import { EXIT_FAILED, EXIT_USAGE, ReportedFailure, UsageError } from './errors.js';
+import { booleanFlag, collect, nonNegativeNumber, positiveInt, positiveNumber, positiveNumberOrNone, refValue, unitValue } from './commands/parse.js';
+import { EARSHOT_VERSION } from './version.js';
 
 function buildProgram(): Command {
   const program = new Command('earshot')
     .description('earshot: train audio classifiers from YAML experiments (librosa-exact features, tfjs models)')
-    .argument('[experiment]', 'experiment YAML file')
+    .version(EARSHOT_VERSION, '-V, --version', 'print the version')
+    .helpCommand('help [command]', 'show help for a command')
+    .helpOption('-h, --help', 'show help')
+    .option('--debug', 'print the stack trace of an unexpected error')
+    .argument('[experiment]', 'experiment YAML file to run (train, evaluate, report)')
     .option('--set <key=value>', 'override a config key (YAML value), repeatable', collect, [])
     .option('--resume <run-dir>', 'continue a killed run from its last checkpoint')
     .option('-q, --quiet', 'only print the run directory')
@@ -28,7 +32,7 @@ function buildProgram(): Command {
   program
     .command('mel')
     .description('features of one audio file as a float32 .npy (n_mels × frames), librosa defaults')
-    .argument('<audio-file>')
+    .argument('<audio-file>', 'audio file to analyse')
     .requiredOption('--out <file.npy>', 'output .npy file')
     .option('--sr <hz>', 'target sample rate, or "none" for native (librosa.load sr)', positiveNumberOrNone, 22050)
     .option('--n-fft <n>', 'FFT size', positiveInt, 2048)
@@ -44,6 +48,7 @@ function buildProgram(): Command {
     .option('--amin <a>', 'dB floor (default 1e-10 power, 1e-5 amplitude)', positiveNumber)
     .option('--top-db <db>', 'dynamic range clip, or "none"', positiveNumberOrNone, 80)
     .option('--mfcc <n>', 'write librosa.feature.mfcc with n_mfcc = N instead', positiveInt)
+    .addOption(new Option('--res-type <kind>', 'resampler: soxr_hq (librosa\'s, needs the native addon), speex, or auto').choices(['auto', 'soxr_hq', 'speex']).default('auto'))
     .action(async (file: string, opts) => {
       const { melCommand } = await import('./commands/mel.js');
       console.log(await melCommand(file, opts));
@@ -52,7 +57,7 @@ function buildProgram(): Command {
   program
     .command('predict')
     .description('classify audio files with a trained run')
-    .argument('<run-dir>')
+    .argument('<run-dir>', 'run directory of a finished experiment (holds model/)')
     .argument('<inputs...>', 'audio files or folders')
     .option('--top-k <n>', 'labels to show per file', positiveInt, 3)
     .option('--json', 'JSON output, with per-window scores')
@@ -62,10 +67,31 @@ function buildProgram(): Command {
     });
 
   program
+    .command('inspect')
+    .description('the scan report of a dataset without training: layout, classes, durations, rates, bad files, duplicates')
+    .argument('<target>', 'a dataset folder (its layout is detected) or an experiment YAML')
+    .option('--json', 'JSON output')
+    .action(async (target: string, opts: { json?: boolean }) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      await inspectCommand(target, opts);
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter experiment for a dataset folder, from what inspect finds')
+    .argument('<folder>', 'the dataset folder')
+    .option('--out <file.yaml>', 'where to write the experiment', 'experiment.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (folder: string, opts: { out: string; force?: boolean }) => {
+      const { initCommand } = await import('./commands/init.js');
+      console.log(await initCommand(folder, opts));
+    });
+
+  program
     .command('compare')
     .description('what changed in config and metrics between two runs')
-    .argument('<run-a>')
-    .argument('<run-b>')
+    .argument('<run-a>', 'first run directory')
+    .argument('<run-b>', 'second run directory')
     .action(async (a: string, b: string) => {
       for (const dir of [a, b]) {
         if (!existsSync(join(dir, 'metrics.json'))) throw new UsageError(`compare: ${dir} is not a run directory (no metrics.json)`);
@@ -77,6 +103,7 @@ function buildProgram(): Command {
   const cache = program.command('cache').description('the feature cache');
   cache
     .command('info')
+    .description('entries, size and the last run of a feature cache')
     .option('--dir <dir>', 'cache directory', '.cache/earshot')
     .action(async (opts: { dir: string }) => {
       const { cacheInfo } = await import('@earshot/feature-cache');
@@ -84,15 +111,17 @@ function buildProgram(): Command {
     });
   cache
     .command('prune')
+    .description('drop old or least recently used entries')
     .option('--dir <dir>', 'cache directory', '.cache/earshot')
-    .option('--older-than <age>', 'drop entries unused for this long (e.g. 30d, 12h, 90m)', optionParser('--older-than', parseDuration))
-    .option('--max-size <size>', 'evict least recently used entries down to this size (e.g. 2GB, 500MB)', optionParser('--max-size', parseByteSize))
+    .option('--older-than <age>', 'drop entries unused for this long (e.g. 30d, 12h, 90m)', unitValue(parseDuration))
+    .option('--max-size <size>', 'evict least recently used entries down to this size (e.g. 2GB, 500MB)', unitValue(parseByteSize))
     .action(async (opts: { dir: string; olderThan?: number; maxSize?: number }) => {
       const { cachePrune } = await import('@earshot/feature-cache');
       console.log(await cachePrune(opts.dir, { olderThanMs: opts.olderThan, maxBytes: opts.maxSize }));
     });
   cache
     .command('export')
+    .description("an experiment's cached features as one .npz (X, y, labels, paths, split)")
     .argument('<experiment>', 'experiment YAML whose features to export')
     .requiredOption('--out <file.npz>', 'output .npz (numpy.load reads it)')
     .option('--set <key=value>', 'override a config key', collect, [])
@@ -102,17 +131,6 @@ function buildProgram(): Command {
     });
 
   return program;
-}
-
-/** A commander option parser from a unit parser: its error becomes a usage error naming the option. */
-function optionParser(option: string, parse: (text: string) => number): (value: string) => number {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (err) {
-      throw new CommanderError(EXIT_USAGE, 'earshot.option', `${option}: ${(err as Error).message}`);
-    }
-  };
 }
 
 function applyExitOverride(command: Command): void {
@@ -128,11 +146,12 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    return reportError(err);
+    return reportError(err, argv.includes('--debug'));
   }
 }
 
-function reportError(err: unknown): number {
+function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof ReportedFailure) return err.exitCode;
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     if (err.code.startsWith('earshot.')) process.stderr.write(`error: ${err.message}\n`);
@@ -151,7 +170,8 @@ function reportError(err: unknown): number {
     process.stderr.write(`error: ${e.message}\n`);
     return EXIT_FAILED;
   }
-  process.stderr.write(`error: ${e?.stack ?? String(err)}\n`);
+  // Unexpected: the message, and the stack only when asked for.
+  process.stderr.write(debug ? `error: ${e?.stack ?? String(err)}\n` : `error: ${e?.message ?? String(err)} (--debug prints the stack trace)\n`);
   return EXIT_FAILED;
 }
 

@@ -20,3 +20,11 @@ export function errorReason(err: unknown): string {
   if (typeof e?.message === 'string' && e.message) return e.message;
   return String(err);
 }
+
+/** A failure already reported to the user (e.g. per file): exit with `exitCode`, print nothing more. */
+export class ReportedFailure extends Error {
+  constructor(readonly exitCode = EXIT_FAILED) {
+    super('already reported');
+    this.name = 'ReportedFailure';
+  }
+}

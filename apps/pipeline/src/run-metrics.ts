@@ -36,6 +36,7 @@ export const testMetricsSchema = z.object({
 });
 
 const count = z.number().int().nonnegative();
+const keptEpoch = z.number().int().positive().optional().describe('the epoch whose weights early stopping restored; absent: the last epoch');
 const seconds = z.number().nonnegative();
 
 /**
@@ -57,11 +58,23 @@ export const runMetricsSchema = z.object({
     skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
     split: z.object({ train: count, validation: count, test: count }).describe('usable files per split (first fold)'),
   }),
-  features: z.object({ cached: count, computed: count, shape: z.tuple([z.number().int().positive(), z.number().int().positive()]) }),
+  features: z.object({
+    cached: count,
+    computed: count,
+    shape: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+    res_type: z
+      .enum(['soxr_hq', 'speex'])
+      .optional()
+      .describe('the resampler that made the waveforms (features differ slightly between them); absent in runs before it was recorded, which used speex'),
+    res_type_reason: z.string().optional().describe("why: the experiment's audio.res_type, or what auto found"),
+  }),
   model: z.object({ name: z.string(), params: count }),
   epochs: z.array(epochRecordSchema),
+  kept_epoch: keptEpoch,
   test: testMetricsSchema,
-  folds: z.array(z.object({ fold: z.number().int().positive(), epochs: z.array(epochRecordSchema), test: testMetricsSchema })).optional(),
+  folds: z
+    .array(z.object({ fold: z.number().int().positive(), epochs: z.array(epochRecordSchema), kept_epoch: keptEpoch, test: testMetricsSchema }))
+    .optional(),
   cv: z.object({ accuracy: meanStd, balanced_accuracy: meanStd, macro_f1: meanStd }).optional(),
 });
 

@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import {
@@ -13,6 +15,7 @@ import {
   trainSettings,
 } from '../src/config/index.js';
 import { runMetricsJsonSchemaText } from '../src/run-metrics.js';
+import { EARSHOT_VERSION } from '../src/version.js';
 import { problemsOf } from './helpers.js';
 
 const repo = new URL('../../../', import.meta.url);
@@ -27,7 +30,7 @@ async function yamlFile(text: string): Promise<string> {
 describe('experiment defaults', () => {
   it('are the seed recipe', () => {
     const c = parseExperiment({ dataset: { root: 'data' } });
-    expect(c.audio).toEqual({ sr: 22050, duration: null, pad: 'zeros', crop: 'start' });
+    expect(c.audio).toEqual({ sr: 22050, duration: null, pad: 'zeros', crop: 'start', res_type: 'auto' });
     expect(recipeFromConfig(c)).toEqual({
       version: 1,
       sr: 22050,
@@ -99,10 +102,70 @@ describe('--set', () => {
     expect(() => applyOverrides({ name: 'x' }, ['name.first=3'])).toThrow(/name is not a mapping/);
   });
 
+  it('resolves paths written in the file against its folder, and --set paths against the working directory', async () => {
+    const file = await yamlFile('dataset: { root: data }\ncache: { dir: ../shared-cache }\noutput: { dir: /abs/runs }\n');
+    const folder = dirname(file);
+    const config = await loadExperiment(file);
+    expect([config.dataset.root, config.cache.dir, config.output.dir]).toEqual([join(folder, 'data'), join(dirname(folder), 'shared-cache'), '/abs/runs']);
+    expect((await loadExperiment(file, ['dataset.root=elsewhere'])).dataset.root).toBe('elsewhere'); // resolved later, against the cwd
+    const defaults = await loadExperiment(await yamlFile('dataset: { root: d }\n'));
+    expect([defaults.cache.dir, defaults.output.dir]).toEqual(['.cache/earshot', 'runs']);
+  });
+
   it('applies to a loaded file and is validated like the file', async () => {
     const file = await yamlFile('dataset: { root: d }\ntrain: { epochs: 10 }\n');
     expect((await loadExperiment(file, ['train.epochs=2'])).train.epochs).toBe(2);
     await expect(loadExperiment(file, ['train.epochs=zero'])).rejects.toThrow(/train\.epochs: Invalid input: expected number/);
+  });
+});
+
+describe('CLI conventions', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  async function capture(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out = { stdout: '', stderr: '' };
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out.stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((out.stderr += String(chunk)), true));
+    const code = await main(args);
+    return { code, ...out };
+  }
+
+  it('--version prints the package version; help <command> describes every argument and option', async () => {
+    const pkg = JSON.parse(await readFile(new URL('apps/pipeline/package.json', repo), 'utf8')) as { version: string };
+    expect(EARSHOT_VERSION).toBe(pkg.version);
+    expect(await capture(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    for (const command of [[], ['mel'], ['predict'], ['compare'], ['cache'], ['cache', 'info'], ['cache', 'prune'], ['cache', 'export']]) {
+      const help = await capture(['help', ...command]);
+      expect(help.code, command.join(' ')).toBe(0);
+      // Every argument and option line carries a description after its name.
+      const entries = help.stdout.split('\n').filter((line) => /^ {2}\S/.test(line));
+      expect(entries.length, command.join(' ')).toBeGreaterThan(0);
+      for (const line of entries) expect(line, `${command.join(' ')}: ${line}`).toMatch(/^ {2}\S.*\S {2,}\S/);
+    }
+  });
+
+  it('the earshot bin runs the CLI and exits with its code', () => {
+    const bin = fileURLToPath(new URL('apps/pipeline/bin/earshot.js', repo));
+    const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    expect([version.status, version.stdout]).toEqual([0, `${EARSHOT_VERSION}\n`]);
+    const bad = spawnSync(process.execPath, [bin, 'predict', '/nonexistent/run', '/nonexistent/clip.wav'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^error: predict: /);
+  });
+
+  it('prints an unexpected error as one line, and its stack only with --debug', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'earshot-cli-'));
+    for (const run of ['a', 'b']) {
+      await mkdir(join(dir, run));
+      await writeFile(join(dir, run, 'metrics.json'), '{ not json');
+    }
+    const plain = await capture(['compare', join(dir, 'a'), join(dir, 'b')]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^error: .*a\/metrics\.json: not valid JSON .*--debug prints the stack trace\)\n$/);
+    expect(plain.stderr).not.toMatch(/^\s+at /m);
+    const debug = await capture(['compare', join(dir, 'a'), join(dir, 'b'), '--debug']);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/^\s+at /m);
   });
 });
 
@@ -124,6 +187,15 @@ describe('the CLI on a bad config', () => {
     const { code, stderr } = await run([file]);
     expect(code).toBe(2);
     expect(stderr).toContain('train.epoch: unknown key');
+  });
+
+  it('exits 2 naming audio.res_type when soxr_hq is asked for and the native addon is not there', async () => {
+    // A child process: the addon is loaded once per process, and EARSHOT_NATIVE=0 stands for "not built".
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const file = await yamlFile('name: soxr\ndataset: { preset: demo }\naudio: { res_type: soxr_hq }\n');
+    const child = spawnSync(process.execPath, [cli, file], { encoding: 'utf8', env: { ...process.env, EARSHOT_NATIVE: '0' } });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toContain("audio.res_type: res_type 'soxr_hq' is not available: disabled by EARSHOT_NATIVE=0");
   });
 
   it('exits 2 on invalid YAML, a missing file, and a bad --set', async () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeatureCache } from '@earshot/feature-cache';
 import { createLogger } from '../src/log.js';
 import { clipKeyer, featuresStage, type FeatureJob } from '../src/stages/features.js';
-import { testRecipe, wavPcm16 } from './helpers.js';
+import { encodeWavPcm16 } from '@earshot/demo-sounds';
+import { testRecipe } from './helpers.js';
 
 const recipe = testRecipe({ clip: { duration: 0.5, pad: 'zeros', crop: 'start' } });
 const log = createLogger({ quiet: true, tty: false });
@@ -21,11 +22,11 @@ beforeAll(async () => {
     const sr = 8000;
     const y = Float32Array.from({ length: 3000 + 17 * i }, (_, n) => 0.3 * Math.sin((2 * Math.PI * (150 + 13 * i) * n) / sr));
     const path = join(dir, `clip-${i}.wav`);
-    await writeFile(path, wavPcm16(y, sr));
+    await writeFile(path, encodeWavPcm16(y, sr));
     jobs.push({ path, crop: 'start' });
   }
   // Identical content under another name: one entry serves both.
-  await writeFile(join(dir, 'copy-of-0.wav'), wavPcm16(Float32Array.from({ length: 3000 }, (_, n) => 0.3 * Math.sin((2 * Math.PI * 150 * n) / 8000)), 8000));
+  await writeFile(join(dir, 'copy-of-0.wav'), encodeWavPcm16(Float32Array.from({ length: 3000 }, (_, n) => 0.3 * Math.sin((2 * Math.PI * 150 * n) / 8000)), 8000));
   jobs.push({ path: join(dir, 'copy-of-0.wav'), crop: 'start' });
   jobs.push({ path: join(dir, 'missing.wav'), crop: 'start' });
 });
@@ -36,7 +37,7 @@ describe('featuresStage on a shared cache', () => {
     const cacheDir = join(dir, 'cache');
     // Two cache instances have distinct claim owners, as two processes do.
     const [a, b] = [FeatureCache.open(cacheDir), FeatureCache.open(cacheDir)];
-    const stage = (cache: FeatureCache) => featuresStage(jobs, { recipe, seed: 0, cache, workers: 1, log });
+    const stage = (cache: FeatureCache) => featuresStage(jobs, { recipe, resType: 'speex', seed: 0, cache, workers: 1, log });
     const [ra, rb] = await Promise.all([stage(a), stage(b)]);
 
     expect(ra.computed + rb.computed).toBe(jobs.length - 1); // 150 distinct + the copy, each once
@@ -60,18 +61,24 @@ describe('featuresStage on a shared cache', () => {
 describe('clipKeyer', () => {
   const hash = 'ab'.repeat(32);
   it('keys a random crop by the seed, other crops by content and parameters alone', () => {
-    const [seed0, seed1] = [clipKeyer({ recipe, seed: 0 }), clipKeyer({ recipe, seed: 1 })];
+    const [seed0, seed1] = [clipKeyer({ recipe, resType: 'speex', seed: 0 }), clipKeyer({ recipe, resType: 'speex', seed: 1 })];
     expect(seed1(hash, 'start')).toBe(seed0(hash, 'start'));
     expect(seed1(hash, 'random')).not.toBe(seed0(hash, 'random'));
     expect(new Set([seed0(hash, 'start'), seed0(hash, 'center'), seed0(hash, 'random')]).size).toBe(3);
-    expect(clipKeyer({ recipe: testRecipe({ mel: { nMels: 64 } }), seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
-    expect(clipKeyer({ recipe: testRecipe({ sr: 16000 }), seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
-    expect(clipKeyer({ recipe: testRecipe({ clip: { duration: 0.5, pad: 'wrap', crop: 'start' } }), seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ recipe: testRecipe({ mel: { nMels: 64 } }), resType: 'speex', seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ recipe: testRecipe({ sr: 16000 }), resType: 'speex', seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+    expect(clipKeyer({ recipe: testRecipe({ clip: { duration: 0.5, pad: 'wrap', crop: 'start' } }), resType: 'speex', seed: 0 })(hash, 'start')).not.toBe(seed0(hash, 'start'));
+  });
+
+  it('keys by the resampler: soxr_hq features are never served to a speex run, or the reverse', () => {
+    for (const crop of ['start', 'center', 'random'] as const) {
+      expect(clipKeyer({ recipe, resType: 'soxr_hq', seed: 0 })(hash, crop)).not.toBe(clipKeyer({ recipe, resType: 'speex', seed: 0 })(hash, crop));
+    }
   });
 
   it('ignores the normalisation, which is applied after the cache', () => {
     const standardized = testRecipe({ normalization: { kind: 'standardize', scope: 'global', mean: [-40], std: [12] } });
-    expect(clipKeyer({ recipe: standardized, seed: 0 })(hash, 'start')).toBe(clipKeyer({ recipe: testRecipe(), seed: 0 })(hash, 'start'));
+    expect(clipKeyer({ recipe: standardized, resType: 'speex', seed: 0 })(hash, 'start')).toBe(clipKeyer({ recipe: testRecipe(), resType: 'speex', seed: 0 })(hash, 'start'));
   });
 });
 

@@ -1,29 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { encodeWavPcm16 } from '@earshot/demo-sounds';
 import type { FeatureRecipe } from '@earshot/features-mel';
 import { ConfigError } from '../src/config/index.js';
 import { join } from 'node:path';
-
-/** 16-bit PCM mono WAV bytes. */
-export function wavPcm16(samples: Float32Array, sampleRate: number): Uint8Array {
-  const buffer = new ArrayBuffer(44 + samples.length * 2);
-  const v = new DataView(buffer);
-  const ascii = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  v.setUint32(4, 36 + samples.length * 2, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true);
-  v.setUint16(22, 1, true);
-  v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * 2, true);
-  v.setUint16(32, 2, true);
-  v.setUint16(34, 16, true);
-  ascii(36, 'data');
-  v.setUint32(40, samples.length * 2, true);
-  samples.forEach((x, i) => v.setInt16(44 + i * 2, Math.max(-1, Math.min(1, x)) * 32767, true));
-  return new Uint8Array(buffer);
-}
 
 /**
  * A small labelled folder dataset: `low` (tones around 300 Hz), `high` (around 2.5 kHz), `noise`
@@ -47,7 +26,7 @@ export async function writeToneDataset(root: string, perClass: number, seconds: 
         y[i] = (label === 'noise' ? 0 : 0.4 * Math.sin((2 * Math.PI * f * i) / sampleRate)) + noise;
       }
       const path = join(root, label, `${label}-${k}.wav`);
-      await writeFile(path, wavPcm16(y, sampleRate));
+      await writeFile(path, encodeWavPcm16(y, sampleRate));
       paths.push(path);
     }
   }

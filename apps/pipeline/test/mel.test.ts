@@ -3,11 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveResType } from '@earshot/dataset-io';
 import { decodeNpy } from '@earshot/features-mel';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 
 const golden = fileURLToPath(new URL('../../../../shared/reference/librosa-0.11.0/', import.meta.url));
+const nativeBuilt = resolveResType('auto') === 'soxr_hq';
 let out: string;
 
 beforeAll(async () => {
@@ -50,6 +52,20 @@ describe.skipIf(!existsSync(golden))('mel subcommand vs librosa 0.11 goldens', (
       expect(maxAbsDiff(ours.data, ref.data)).toBeLessThanOrEqual(1e-3);
     });
   }
+
+  it.skipIf(!nativeBuilt && process.env.EARSHOT_REQUIRE_NATIVE !== '1')('--res-type soxr_hq gives librosa\'s D of an 8 kHz clip; speex comes close', async () => {
+    const ref = await npy(join(golden, 'd_7_jackson_32_D.npy'));
+    const meanAbs = (a: Float32Array) => a.reduce((s, v, i) => s + Math.abs(v - ref.data[i]!), 0) / a.length;
+    const run = async (resType: string) => {
+      const file = join(out, `jackson-${resType}.npy`);
+      expect((await cli(['mel', join(golden, 'd_7_jackson_32.wav'), '--out', file, '--res-type', resType])).code).toBe(0);
+      return (await npy(file)).data;
+    };
+    expect(meanAbs(await run('soxr_hq'))).toBeLessThan(1e-5);
+    const speex = meanAbs(await run('speex'));
+    expect(speex).toBeGreaterThan(1e-3);
+    expect(speex).toBeLessThan(0.1); // over every bin, the quiet ones included
+  });
 
   it('writes the MFCC with --mfcc 20', async () => {
     const file = join(out, 'mfcc.npy');

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashBytes } from '@earshot/feature-cache/keys';
 import { createFileFeatures, cropSeed } from '../src/features/file-features.js';
 import { createFeaturePool } from '../src/features/pool.js';
-import { testRecipe, wavPcm16 } from './helpers.js';
+import { encodeWavPcm16 } from '@earshot/demo-sounds';
+import { testRecipe } from './helpers.js';
 
 const recipe = testRecipe();
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
     const sr = i % 3 === 0 ? 8000 : 16000;
     const y = Float32Array.from({ length: Math.round(sr * (0.4 + 0.05 * i)) }, (_, n) => 0.3 * Math.sin((2 * Math.PI * (200 + 90 * i) * n) / sr));
     const path = join(dir, `clip-${i}.wav`);
-    await writeFile(path, wavPcm16(y, sr));
+    await writeFile(path, encodeWavPcm16(y, sr));
     files.push(path);
   }
 });
@@ -30,12 +31,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('feature pool', () => {
   it('returns each file its own tensor, identical to in-process extraction, across batches and workers', async () => {
     const pool = createFeaturePool(2, { maxBatch: 4 });
-    const inProcess = createFileFeatures(recipe);
+    const inProcess = createFileFeatures(recipe, 'speex');
     const missing = join(dir, 'missing.wav');
     const paths = [...files.slice(0, 11), missing, ...files.slice(11)];
     try {
       const results = await Promise.all(
-        paths.map((path, i) => pool.run({ path, recipe, crop: i % 2 ? 'random' : 'start', seed: 7 })),
+        paths.map((path, i) => pool.run({ path, recipe, resType: 'speex', crop: i % 2 ? 'random' : 'start', seed: 7 })),
       );
       expect(results.map((r) => r.path)).toEqual(paths);
       for (const [i, result] of results.entries()) {
@@ -58,13 +59,13 @@ describe('feature pool', () => {
 
   it('rejects files still queued when it is closed, and runs after close', async () => {
     const pool = createFeaturePool(1, { maxBatch: 1 });
-    const runs = files.map((path) => pool.run({ path, recipe, crop: 'start', seed: 0 }));
+    const runs = files.map((path) => pool.run({ path, recipe, resType: 'speex', crop: 'start', seed: 0 }));
     const all = Promise.allSettled(runs);
     await runs[0];
     await pool.close();
     const settled = await all;
     expect(settled[0]!.status).toBe('fulfilled');
     expect(settled.some((s) => s.status === 'rejected')).toBe(true);
-    await expect(pool.run({ path: files[0]!, recipe, crop: 'start', seed: 0 })).rejects.toThrow(/closed/);
+    await expect(pool.run({ path: files[0]!, recipe, resType: 'speex', crop: 'start', seed: 0 })).rejects.toThrow(/closed/);
   });
 });

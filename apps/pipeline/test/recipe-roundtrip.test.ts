@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAudio } from '@earshot/dataset-io';
@@ -15,6 +15,7 @@ import { parsePreprocess } from '@earshot/model-cnn';
 import { loadExperiment, recipeFromConfig } from '../src/config/index.js';
 import { inferenceRecipe } from '../src/commands/predict.js';
 import { cropSeed } from '../src/features/file-features.js';
+import { resolveRunResampler } from '../src/features/res-type.js';
 import { clipKeyer } from '../src/stages/features.js';
 import { writeToneDataset } from './helpers.js';
 
@@ -50,7 +51,7 @@ describe.skipIf(!existsSync(cli))('feature recipe round trip', () => {
   it('preprocess.json holds the YAML’s recipe, and its extractor reproduces every training input exactly', async () => {
     const run = spawnSync(process.execPath, [cli, experiment], { cwd: work, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
     expect(run.status, run.stderr).toBe(0);
-    const runDir = join(work, run.stdout.trimEnd().split('\n').pop()!);
+    const runDir = resolve(work, run.stdout.trimEnd().split('\n').pop()!);
     const preprocess = parsePreprocess(JSON.parse(await readFile(join(runDir, 'model', 'preprocess.json'), 'utf8')));
 
     const config = await loadExperiment(experiment);
@@ -63,7 +64,7 @@ describe.skipIf(!existsSync(cli))('feature recipe round trip', () => {
     const manifest = (await readFile(join(runDir, 'split-manifest.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(','));
     const training = createRecipeExtractor(preprocess.recipe);
     const inference = createRecipeExtractor(inferenceRecipe(preprocess));
-    const key = clipKeyer({ recipe: recipeFromConfig(config), seed: config.seed });
+    const key = clipKeyer({ recipe: recipeFromConfig(config), resType: resolveRunResampler(config).resType, seed: config.seed });
     const cache = FeatureCache.open(join(work, 'cache'));
     let compared = 0;
     try {

@@ -1,7 +1,9 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWavPcm16 } from '@earshot/demo-sounds';
+import { confusionCellSize } from '../src/report/charts.js';
 import { confusionMatrixChart, parseRunMetrics, renderSvg, trainingCurveChart, writeReport } from '../src/report/index.js';
 import { fixtureMetrics, writeFixtureRun } from './report-fixture.js';
 
@@ -30,6 +32,13 @@ describe('remoteLoads (the checker itself)', () => {
     expect(remoteLoads('<svg xmlns="http://www.w3.org/2000/svg"></svg>')).toHaveLength(0); // a namespace, not a load
   });
 });
+
+/** The parts of a training-curve spec the tests read. */
+interface CurveSpec {
+  title: string;
+  data: { values: { split: string }[] };
+  layer: { data?: { values: { epoch: number }[] }; encoding: { color: { scale: { domain: string[] } }; y: { scale: { type?: string }; title: string } } }[];
+}
 
 describe('writeReport', () => {
   it('writes a self-contained report.html with every section', async () => {
@@ -67,7 +76,31 @@ describe('writeReport', () => {
     expect(html).toContain('bird/broken.wav');
     expect(html).toMatch(/<pre>[\s\S]*n_mels: 128[\s\S]*<\/pre>/);
     expect(html).not.toContain('Cross-validation');
+    // top-3 of 3 classes is 100% by construction, and top-1 is the accuracy: neither is shown.
+    expect(html).not.toMatch(/top-[13] accuracy/);
     expect((await readdir(dir)).filter((n) => n.includes('.tmp'))).toEqual([]);
+  });
+
+  it('embeds a small player for misclassified clips that can still be read, and marks the epoch early stopping kept', async () => {
+    const metrics = fixtureMetrics();
+    const clip = join(scratch, 'clip.wav');
+    // 6 s at 16 kHz: the report keeps the first 4 s at 11.025 kHz, 8-bit.
+    await writeFile(clip, encodeWavPcm16(Float32Array.from({ length: 96_000 }, (_, i) => 0.3 * Math.sin(i / 5)), 16000));
+    metrics.test.misclassified[0]!.path = clip;
+    metrics.kept_epoch = 6;
+    const html = await readFile(await writeReport(await writeFixtureRun(join(scratch, 'audio'), metrics)), 'utf8');
+    expect(html).toContain("media-src data:");
+    const players = [...html.matchAll(/<audio controls preload="none" src="data:audio\/wav;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64'));
+    expect(players).toHaveLength(1); // the second misclassified path does not exist: no player, still listed
+    expect(html).toContain('car/car-&lt;007&gt;&amp;.wav');
+    const wav = players[0]!;
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    expect([wav.readUInt32LE(24), wav.readUInt16LE(34), wav.readUInt32LE(40)]).toEqual([11025, 8, 4 * 11025]);
+    expect(html.length).toBeLessThan(500_000);
+
+    const loss = trainingCurveChart(metrics, 'loss') as unknown as CurveSpec;
+    expect(loss.title).toContain('dashed: epoch kept by early stopping');
+    expect(loss.layer[1]!.data!.values).toEqual([{ epoch: 6, note: 'kept' }]);
   });
 
   it('adds the per-fold table, mean ± std and a fold chart with k-fold', async () => {
@@ -114,6 +147,15 @@ describe('writeReport', () => {
 });
 
 describe('charts', () => {
+  it('grows the confusion matrix with the classes so 50 classes stay readable', () => {
+    expect(confusionCellSize(3)).toBe(48);
+    expect(confusionCellSize(50)).toBe(18);
+    const labels = Array.from({ length: 50 }, (_, i) => `class-${i}`);
+    const matrix = labels.map((_, i) => labels.map((__, j) => (i === j ? 8 : 0)));
+    const spec = confusionMatrixChart(labels, matrix) as unknown as { width: number; height: number };
+    expect([spec.width, spec.height]).toEqual([900, 900]);
+  });
+
   it('renders a vega-lite heatmap to SVG with one rect per cell', async () => {
     const svg = await renderSvg(confusionMatrixChart(['a', 'b'], [[3, 1], [0, 4]]));
     expect(svg.startsWith('<svg')).toBe(true);
@@ -123,6 +165,8 @@ describe('charts', () => {
 
   it('namespaces internal ids so several inline SVGs do not collide', async () => {
     const spec = confusionMatrixChart(['a', 'b'], [[3, 1], [0, 4]]);
+    // An empty cell is white, a filled one shaded by its row share.
+    expect(await renderSvg(spec, 'empty')).toMatch(/fill="white"/);
     const svg = await renderSvg(spec, 'cm');
     const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(ids.length).toBeGreaterThan(0); // the colour legend's gradient
@@ -134,20 +178,18 @@ describe('charts', () => {
     const metrics = parseRunMetrics({ ...fixtureMetrics(), epochs: [] });
     expect(trainingCurveChart(metrics, 'loss')).toBeUndefined();
     const trainOnly = parseRunMetrics({ ...fixtureMetrics(), epochs: [1, 0.5].map((loss, i) => ({ epoch: i + 1, loss, accuracy: 0.5, lr: 1e-3, seconds: 1 })) });
-    const spec = trainingCurveChart(trainOnly, 'loss') as unknown as {
-      data: { values: { split: string }[] };
-      encoding: { color: { scale: { domain: string[] } }; y: { scale: { type?: string } } };
-    };
+    const spec = trainingCurveChart(trainOnly, 'loss') as unknown as CurveSpec;
     expect(spec.data.values.map((v) => v.split)).toEqual(['train', 'train']);
-    expect(spec.encoding.color.scale.domain).toEqual(['train']); // no legend entry for absent validation
-    expect(spec.encoding.y.scale.type).toBeUndefined();
+    expect(spec.layer).toHaveLength(1); // no early stopping: no marker
+    expect(spec.layer[0]!.encoding.color.scale.domain).toEqual(['train']); // no legend entry for absent validation
+    expect(spec.layer[0]!.encoding.y.scale.type).toBeUndefined();
   });
 
   it('switches the loss axis to log scale when the first epoch dwarfs the rest', async () => {
     const metrics = parseRunMetrics({ ...fixtureMetrics(), epochs: [42.2, 6.4, 1.9, 0.3, 0.1].map((loss, i) => ({ epoch: i + 1, loss, accuracy: 0.5, lr: 1e-3, seconds: 1 })) });
-    const spec = trainingCurveChart(metrics, 'loss') as unknown as { encoding: { y: { scale: { type?: string }; title: string } } };
-    expect(spec.encoding.y.scale.type).toBe('log');
-    expect(spec.encoding.y.title).toBe('loss (log scale)');
+    const spec = trainingCurveChart(metrics, 'loss') as unknown as CurveSpec;
+    expect(spec.layer[0]!.encoding.y.scale.type).toBe('log');
+    expect(spec.layer[0]!.encoding.y.title).toBe('loss (log scale)');
     expect(await renderSvg(spec as never)).toContain('loss (log scale)');
   });
 });

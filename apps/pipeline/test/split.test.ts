@@ -31,6 +31,32 @@ describe('split planning', () => {
     expect(splitSpec(parseExperiment({ dataset: { root: '/d', preset: 'esc50' }, split: { kind: 'official', validation: 0.1 } }))).toEqual({ kind: 'folds', validation: 0.1 });
   });
 
+  it('UrbanSound8K: the official split is its folds; folder labels take groups from a file-name pattern', () => {
+    expect(splitSpec(parseExperiment({ dataset: { root: '/u', preset: 'urbansound8k' }, split: { kind: 'official' } }))).toEqual({ kind: 'folds', validation: 0 });
+    expect(datasetSource(parseExperiment({ dataset: { root: '/u', preset: 'urbansound8k' } }), '/u')).toEqual({ kind: 'preset', preset: 'urbansound8k', root: '/u' });
+    const words = parseExperiment({ dataset: { root: '/w', labels: { source: 'folder', pattern: '^(?<group>[a-z]+)_' } }, split: { kind: 'group' } });
+    expect(datasetSource(words, '/w')).toEqual({ kind: 'folder', root: '/w', pattern: '^(?<group>[a-z]+)_' });
+  });
+
+  it('warns when a group split has no groups: it would silently be a per-file split', () => {
+    const ungrouped = fsddItems.map(({ group: _group, ...item }) => item);
+    const config = parseExperiment({ dataset: { root: '/d' }, split: { kind: 'group' } });
+    expect(planSplits(ungrouped, config).warnings).toEqual([expect.stringMatching(/^split\.kind group: no file has a group, .* per-file random split/)]);
+    expect(planSplits(fsddItems, config).warnings).toEqual([]);
+  });
+
+  it('lists: exactly the listed files are test and validation, and listed files not in the data are counted', () => {
+    const config = parseExperiment({ dataset: { root: '/d' }, split: { kind: 'lists', test_list: 'testing_list.txt', validation_list: 'validation_list.txt' } });
+    const lists = { test: new Set(['/d/0_george_0.wav', '/d/1_jackson_3.wav', '/d/gone.wav']), validation: new Set(['/d/2_george_9.wav']) };
+    const plan = planSplits(fsddItems, config, lists);
+    const [fold] = plan.folds;
+    expect(fold!.test.map((i) => fsddItems[i]!.path)).toEqual(['/d/0_george_0.wav', '/d/1_jackson_3.wav']);
+    expect(fold!.validation.map((i) => fsddItems[i]!.path)).toEqual(['/d/2_george_9.wav']);
+    expect(fold!.train).toHaveLength(fsddItems.length - 3);
+    expect(plan.warnings).toEqual(['split.test_list: 1 listed file(s) are not among the usable files (missing, or skipped by the scan)']);
+    expect(() => planSplits(fsddItems, config)).toThrow(/lists were not loaded/);
+  });
+
   it('k seeded stratified folds partition the data, each clip tested once', () => {
     const config = parseExperiment({ seed: 7, dataset: { root: '/d' }, split: { kind: 'folds', k: 3 } });
     const plan = planSplits(fsddItems, config);

@@ -18,8 +18,9 @@ describe('runtime.train_workers', () => {
     }
   });
 
-  it('auto uses one worker per core only on wasm with at least 2 cores', () => {
+  it('auto uses one worker per core only on wasm and native with at least 2 cores', () => {
     expect(resolveTrainWorkers('auto', 'wasm', 2).workers).toBe(2);
+    expect(resolveTrainWorkers('auto', 'native', 2).workers).toBe(2);
     expect(resolveTrainWorkers('auto', 'wasm', 1).workers).toBe(1);
     expect(resolveTrainWorkers('auto', 'node', 8)).toMatchObject({ workers: 1, reason: expect.stringContaining('node') });
     expect(resolveTrainWorkers(3, 'cpu', 2)).toEqual({ workers: 3, reason: 'runtime.train_workers' });

@@ -1,18 +1,32 @@
 export { decodeAudio, type AudioData, type DecodeOptions } from './audio/decode.js';
 export { loadAudio, type LoadOptions, type LoadedAudio } from './audio/load.js';
-export { resample, type ResampleQuality } from './audio/resample.js';
+export {
+  resample,
+  resampledLength,
+  resamplerStatus,
+  resolveResType,
+  ResamplerUnavailableError,
+  type ResampleOptions,
+  type ResampleQuality,
+  type ResType,
+  type ResTypeOption,
+} from './audio/resample.js';
 export { toMono } from './audio/mono.js';
 export { readWavHeader, type WavHeader } from './audio/wav.js';
 export { AudioInputError, applyErrorPolicy, toProblem, type OnError, type Problem } from './problems.js';
 export { scanDataset, FSDD_PATTERN } from './scan/scan.js';
+export { detectLayout, type LayoutGuess } from './scan/detect.js';
+export { chooseDuration, type DurationChoice } from './duration.js';
 export { parseCsv } from './scan/csv.js';
-export { DEFAULT_AUDIO_EXTENSIONS, type AudioItem, type DatasetSource, type DownloadSpec, type ScanResult } from './scan/types.js';
+export { DEFAULT_AUDIO_EXTENSIONS, type AudioItem, type DatasetPreset, type DatasetSource, type DownloadSpec, type ScanResult } from './scan/types.js';
+export { readSplitList } from './scan/split-list.js';
 export { splitItems, splitManifest, presetSplit, type Split, type SplitName, type SplitResult, type SplitRule, type SplitSpec } from './split.js';
 export {
   buildScanReport,
   isProblem,
   probeAudio,
   renderScanReport,
+  renderScanSummary,
   type AudioProbe,
   type DuplicateSet,
   type HistogramBin,

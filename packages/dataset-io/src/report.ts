@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { decodeAudio } from './audio/decode.js';
+import { readFlacStreamInfo } from './audio/flac.js';
 import { isPlainWav, isRiffWave, readWavHeader, WAVE_FORMAT_PCM } from './audio/wav.js';
 import { toProblem, type Problem } from './problems.js';
 import type { AudioItem } from './scan/types.js';
@@ -16,8 +17,8 @@ export interface AudioProbe {
 }
 
 /**
- * Reads a file's duration, rate and channels cheaply: the header for integer PCM WAV, a full
- * (validating) decode for everything else. Never throws: a bad file comes back as a Problem.
+ * Reads a file's duration, rate and channels cheaply: the header for integer PCM WAV and FLAC, a
+ * full (validating) decode for everything else. Never throws: a bad file comes back as a Problem.
  */
 export async function probeAudio(path: string): Promise<AudioProbe | Problem> {
   try {
@@ -34,6 +35,11 @@ export async function probeAudio(path: string): Promise<AudioProbe | Problem> {
       if (header && header.formatTag === WAVE_FORMAT_PCM && isPlainWav(header) && header.dataBytes === header.declaredDataBytes && header.frames > 0) {
         return { path, durationSec: header.frames / header.sampleRate, sampleRate: header.sampleRate, channels: header.channels, contentHash };
       }
+    }
+    // FLAC (UrbanSound8K, ESC-50 mirrors): STREAMINFO gives duration, rate and channels without a decode.
+    const flac = readFlacStreamInfo(bytes);
+    if (flac && flac.frames > 0) {
+      return { path, durationSec: flac.frames / flac.sampleRate, sampleRate: flac.sampleRate, channels: flac.channels, contentHash };
     }
     const audio = await decodeAudio(bytes, path);
     return { path, durationSec: audio.channels[0]!.length / audio.sampleRate, sampleRate: audio.sampleRate, channels: audio.channels.length, contentHash };
@@ -60,6 +66,10 @@ export interface DuplicateSet {
   splits: SplitName[];
   /** True when copies are in different splits: a leak. */
   acrossSplits: boolean;
+  /** Labels the copies carry. */
+  labels: string[];
+  /** True when copies carry different labels: one of them is mislabelled. */
+  acrossClasses: boolean;
 }
 
 export interface ScanReport {
@@ -115,11 +125,13 @@ export function buildScanReport(input: ScanReportInput): ScanReport {
 
   const byHash = new Map<string, string[]>();
   for (const p of probes) byHash.set(p.contentHash, [...(byHash.get(p.contentHash) ?? []), p.path]);
+  const labelOf = new Map(input.items.map((item) => [item.path, item.label]));
   const duplicates: DuplicateSet[] = [];
   for (const [contentHash, paths] of byHash) {
     if (paths.length < 2) continue;
     const splits = [...new Set(paths.map((p) => input.manifest?.[p]).filter((s): s is SplitName => s !== undefined))];
-    duplicates.push({ contentHash, paths: paths.sort(), splits, acrossSplits: splits.length > 1 });
+    const labels = [...new Set(paths.map((p) => labelOf.get(p)).filter((l): l is string => l !== undefined))].sort();
+    duplicates.push({ contentHash, paths: paths.sort(), splits, acrossSplits: splits.length > 1, labels, acrossClasses: labels.length > 1 });
   }
 
   return {
@@ -168,9 +180,11 @@ export function renderScanReport(report: ScanReport): string {
   lines.push(`Channels: ${Object.entries(report.channels).map(([k, v]) => `${k} × ${v}`).join(', ') || 'none'}`);
   if (report.imbalanceWarning) lines.push('', `WARNING: ${report.imbalanceWarning}`);
   if (report.duplicates.length) {
-    lines.push('', `Duplicate files (same content): ${report.duplicates.length} set(s)`);
+    const acrossClasses = report.duplicates.filter((d) => d.acrossClasses).length;
+    lines.push('', `Duplicate files (same content): ${report.duplicates.length} set(s)${acrossClasses ? `, ${acrossClasses} with different labels` : ''}`);
     for (const dup of report.duplicates) {
-      lines.push(`  ${dup.acrossSplits ? 'ACROSS SPLITS ' : ''}${dup.contentHash.slice(0, 12)}${dup.splits.length ? ` [${dup.splits.join(', ')}]` : ''}`);
+      const flags = `${dup.acrossClasses ? `ACROSS CLASSES (${dup.labels.join(', ')}) ` : ''}${dup.acrossSplits ? 'ACROSS SPLITS ' : ''}`;
+      lines.push(`  ${flags}${dup.contentHash.slice(0, 12)}${dup.splits.length ? ` [${dup.splits.join(', ')}]` : ''}`);
       for (const p of dup.paths) lines.push(`    ${p}`);
     }
   }
@@ -183,4 +197,23 @@ export function renderScanReport(report: ScanReport): string {
     for (const p of report.warnings) lines.push(`  ${p.path}: ${p.reason}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** A few lines for a run's terminal: counts, classes, durations, rates, channels, and what needs attention. */
+export function renderScanSummary(report: ScanReport): string {
+  const classes = Object.entries(report.classCounts);
+  const shown = classes.slice(0, 12).map(([label, count]) => `${label} ${count}`).join(', ');
+  const d = report.durations;
+  const lines = [
+    `Scan: ${report.files} files, ${report.usable} usable, ${report.problems.length} problem(s), ${classes.length} classes (${shown}${classes.length > 12 ? ', …' : ''})`,
+    `  durations ${d.min.toFixed(2)}–${d.max.toFixed(2)} s (mean ${d.mean.toFixed(2)}); ` +
+      `${Object.keys(report.sampleRates).map((r) => `${r} Hz`).join(', ') || 'no rate'}; ` +
+      `${Object.keys(report.channels).map((c) => (c === '1' ? 'mono' : `${c} channels`)).join(', ') || 'no channels'}`,
+  ];
+  if (report.imbalanceWarning) lines.push(`  WARNING: ${report.imbalanceWarning}`);
+  const acrossClasses = report.duplicates.filter((dup) => dup.acrossClasses).length;
+  if (report.duplicates.length) {
+    lines.push(`  ${report.duplicates.length} set(s) of duplicate files${acrossClasses ? `, ${acrossClasses} with different labels` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { hashSeed, Mulberry32 } from '@earshot/random';
-import type { AudioItem } from './scan/types.js';
+import type { AudioItem, DatasetPreset } from './scan/types.js';
 
 export type SplitName = 'train' | 'validation' | 'test';
 
@@ -20,7 +20,13 @@ export type SplitSpec =
   | ({ kind: 'group'; test?: number } & WithValidation)
   /** Predefined `fold` on each item: one split per fold value, that fold as test (k-fold CV). */
   | ({ kind: 'folds' } & WithValidation)
-  | ({ kind: 'rule'; test: SplitRule } & WithValidation);
+  | ({ kind: 'rule'; test: SplitRule } & WithValidation)
+  /**
+   * Lists naming the test (and validation) files, as Speech Commands' testing_list.txt and
+   * validation_list.txt do: the rest is train. Without `validationPaths`, `validation` carves a
+   * stratified fraction out of train.
+   */
+  | ({ kind: 'lists'; testPaths: ReadonlySet<string>; validationPaths?: ReadonlySet<string> } & WithValidation);
 
 export interface Split {
   /** 'holdout' for a single split, 'fold-<n>' for cross-validation. */
@@ -58,6 +64,14 @@ export function splitItems(items: readonly AudioItem[], spec: SplitSpec, seed: n
       const isTest = ruleMatcher(spec.test);
       return { splits: [carve('holdout', ordered.filter((i) => !isTest(i)), ordered.filter(isTest), 1)] };
     }
+    case 'lists': {
+      const test = ordered.filter((i) => spec.testPaths.has(i.path));
+      const { validationPaths } = spec;
+      if (!validationPaths) return { splits: [carve('holdout', ordered.filter((i) => !spec.testPaths.has(i.path)), test, 1)] };
+      const validationItems = ordered.filter((i) => validationPaths.has(i.path) && !spec.testPaths.has(i.path));
+      const train = ordered.filter((i) => !spec.testPaths.has(i.path) && !validationPaths.has(i.path));
+      return { splits: [{ name: 'holdout', train, validation: validationItems, test }] };
+    }
     case 'folds': {
       const missing = ordered.find((i) => i.fold === undefined);
       if (missing) throw new Error(`splitItems: folds split needs a fold on every item; ${missing.path} has none`);
@@ -79,8 +93,8 @@ export function splitManifest(split: Split): Record<string, SplitName> {
   return out;
 }
 
-/** The official split of a preset: FSDD index 0–4 as test; ESC-50 its 5 folds. */
-export function presetSplit(preset: 'fsdd' | 'esc50', validation = 0): SplitSpec {
+/** The official split of a preset: FSDD index 0–4 as test; ESC-50 its 5 folds, UrbanSound8K its 10. */
+export function presetSplit(preset: DatasetPreset, validation = 0): SplitSpec {
   return preset === 'fsdd' ? { kind: 'rule', test: { field: 'index', op: '<', value: 5 }, validation } : { kind: 'folds', validation };
 }
 

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeAudio, loadAudio, toMono } from '../src/index.js';
-import { encodeWav, sine, type WavEncoding } from './helpers.js';
+import { decodeAudio, loadAudio, readWavHeader, toMono } from '../src/index.js';
+import { encodeWav, hasCommand, riffWithTag, sine, type WavEncoding } from './helpers.js';
 
 const SR = 16000;
 const left = sine(1600, SR, 440, 0.6);
@@ -62,17 +62,8 @@ describe('WAV: every PCM and float encoding, plain and WAVE_FORMAT_EXTENSIBLE, s
   });
 });
 
-function has(cmd: string): boolean {
-  try {
-    execFileSync('which', [cmd], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Compressed formats come from sox/opusenc at test time (no binary fixtures in git). */
-describe.skipIf(!has('sox'))('compressed formats via audio-decode (fixtures made by sox/opusenc; skipped when sox is absent)', () => {
+describe.skipIf(!hasCommand('sox'))('compressed formats via audio-decode (fixtures made by sox/opusenc; skipped when sox is absent)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dsio-formats-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const rate = 44100;
@@ -96,7 +87,7 @@ describe.skipIf(!has('sox'))('compressed formats via audio-decode (fixtures made
   });
 
   for (const [format, command, file] of cases) {
-    it.skipIf(!has(command[0]!))(`${format}: decodes a 1 s stereo 440 Hz tone`, async () => {
+    it.skipIf(!hasCommand(command[0]!))(`${format}: decodes a 1 s stereo 440 Hz tone`, async () => {
       execFileSync(command[0]!, command.slice(1), { stdio: 'ignore' });
       const { y, nativeSr, channels, frames } = await loadAudio(join(dir, file), { sr: null });
       expect(channels).toBe(2);
@@ -116,6 +107,71 @@ describe.skipIf(!has('sox'))('compressed formats via audio-decode (fixtures made
   }
 });
 
+/** ITU-T G.711 expansions to 16-bit linear (Sun's g711.c, which libsndfile's tables follow), then /32768 as libsndfile. */
+const g711 = {
+  ulaw(byte: number): number {
+    const u = ~byte & 0xff;
+    const magnitude = ((((u & 0x0f) << 3) + 0x84) << ((u >> 4) & 7)) - 0x84;
+    return (u & 0x80 ? -magnitude : magnitude) / 32768;
+  },
+  alaw(byte: number): number {
+    const a = byte ^ 0x55;
+    const exponent = (a >> 4) & 7;
+    const magnitude = exponent === 0 ? ((a & 0x0f) << 4) + 8 : (((a & 0x0f) << 4) + 0x108) << (exponent - 1);
+    return (a & 0x80 ? magnitude : -magnitude) / 32768;
+  },
+};
+
+describe.skipIf(!hasCommand('sox'))('codecs inside WAV (files made by sox)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsio-wav-codecs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const source = join(dir, 'speechlike.wav');
+  writeFileSync(source, encodeWav([Float32Array.from(sine(12000, 16000, 310, 0.6), (v, i) => v * Math.sin((Math.PI * i) / 12000))], 16000, 's16'));
+  const make = (name: string, ...encoding: string[]) => {
+    const path = join(dir, name);
+    execFileSync('sox', [source, ...encoding, path], { stdio: 'ignore' });
+    return path;
+  };
+
+  it('µ-law and A-law: every sample is the G.711 expansion of its byte, scaled as libsndfile', async () => {
+    for (const [law, expand] of [['u-law', g711.ulaw], ['a-law', g711.alaw]] as const) {
+      const bytes = new Uint8Array(readFileSync(make(`${law}.wav`, '-e', law)));
+      const header = readWavHeader(bytes);
+      const { channels } = await decodeAudio(bytes, law);
+      const expected = Array.from(bytes.subarray(header.dataOffset, header.dataOffset + header.dataBytes), expand);
+      expect(Array.from(channels[0]!), law).toEqual(expected);
+    }
+  });
+
+  it('MS and IMA ADPCM decode to the source within the codec error', async () => {
+    const reference = (await decodeAudio(readFileSync(source), 'source')).channels[0]!;
+    for (const codec of ['ms-adpcm', 'ima-adpcm']) {
+      const { channels } = await decodeAudio(readFileSync(make(`${codec}.wav`, '-e', codec)), codec);
+      const y = channels[0]!;
+      // ADPCM pads the last block: at least the source's length, at most one block more.
+      expect(y.length).toBeGreaterThanOrEqual(reference.length);
+      expect(y.length).toBeLessThan(reference.length + 1024);
+      let err = 0;
+      for (let i = 0; i < reference.length; i++) err += (y[i]! - reference[i]!) ** 2;
+      expect(Math.sqrt(err / reference.length), codec).toBeLessThan(0.01);
+    }
+  });
+
+  it('an MP3 stream inside RIFF/WAVE (format tag 0x0055) decodes exactly as the same .mp3', async () => {
+    const mp3 = new Uint8Array(readFileSync(make('tone.mp3', '-C', '128')));
+    const wav = riffWithTag(0x55, mp3, 16000);
+    const inWav = await decodeAudio(wav, 'mp3 in riff.wav');
+    const plain = await decodeAudio(mp3, 'tone.mp3');
+    expect(inWav.sampleRate).toBe(16000);
+    expect(Array.from(inWav.channels[0]!)).toEqual(Array.from(plain.channels[0]!));
+  });
+
+  it('names a WAV codec it cannot decode', async () => {
+    await expect(decodeAudio(readFileSync(make('gsm.wav', '-e', 'gsm-full-rate')), 'gsm.wav')).rejects.toThrow(
+      /gsm\.wav: unsupported WAV codec: GSM 6\.10 \(format tag 0x0031\); convert it to PCM WAV or FLAC/,
+    );
+  });
+});
 
 describe('int16 mono fast path', () => {
   it('gives the same samples as the general reader, also from an odd byte offset', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ function findShared(): string {
 export const SHARED = findShared();
 export const GOLDEN_DIR = join(SHARED, 'reference', 'librosa-0.11.0');
 export const FSDD_DIR = join(SHARED, 'datasets', 'fsdd', 'recordings');
+/** Set in CI, which installs libsoxr-dev: soxr tests must run there, not skip. */
+export const nativeRequired = process.env.EARSHOT_REQUIRE_NATIVE === '1';
 
 /** Reads a little-endian float32 .npy (the golden files). */
 export function readNpyFloat32(path: string): { data: Float32Array; shape: number[] } {
@@ -88,4 +91,34 @@ export function sine(frames: number, sampleRate: number, freq: number, amp = 0.5
   const out = new Float32Array(frames);
   for (let i = 0; i < frames; i++) out[i] = amp * Math.sin((2 * Math.PI * freq * i) / sampleRate + phase);
   return out;
+}
+
+/** Whether a command is on PATH (fixtures made by sox, opusenc… are skipped without it). */
+export function hasCommand(cmd: string): boolean {
+  try {
+    execFileSync('which', [cmd], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A RIFF/WAVE file whose fmt chunk declares codec `tag` (16-byte fmt, mono), with `payload` as its data chunk. */
+export function riffWithTag(tag: number, payload: Uint8Array, sampleRate = 8000): Uint8Array {
+  const b = Buffer.alloc(44 + payload.length);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + payload.length, 4);
+  b.write('WAVE', 8);
+  b.write('fmt ', 12);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(tag, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(sampleRate, 24);
+  b.writeUInt32LE(sampleRate / 4, 28);
+  b.writeUInt16LE(1, 32);
+  b.writeUInt16LE(0, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(payload.length, 40);
+  Buffer.from(payload).copy(b, 44);
+  return new Uint8Array(b);
 }

@@ -1,9 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildScanReport, probeAudio, renderScanReport, scanDataset, splitItems, splitManifest, type AudioProbe } from '../src/index.js';
-import { encodeWav, sine } from './helpers.js';
+import { readFlacStreamInfo } from '../src/audio/flac.js';
+import { buildScanReport, decodeAudio, probeAudio, renderScanReport, renderScanSummary, scanDataset, splitItems, splitManifest, type AudioProbe } from '../src/index.js';
+import { encodeWav, hasCommand, sine } from './helpers.js';
+
+const hasSox = hasCommand('sox');
 
 const root = mkdtempSync(join(tmpdir(), 'dsio-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -36,15 +40,44 @@ describe('scan report', () => {
     expect(report.duplicates[0]).toMatchObject({
       paths: [join(root, 'big', 'b0.wav'), join(root, 'small', 'copy of b0.wav')],
       acrossSplits: true,
+      labels: ['big', 'small'],
+      acrossClasses: true,
     });
     expect(report.imbalanceRatio).toBe(4);
     expect(report.imbalanceWarning).toMatch(/4\.0×/);
 
     const text = renderScanReport(report);
     expect(text).toContain('Scan: 11 files, 10 usable, 1 problem(s), 2 classes');
-    expect(text).toContain('ACROSS SPLITS');
+    expect(text).toContain('Duplicate files (same content): 1 set(s), 1 with different labels');
+    expect(text).toContain('ACROSS CLASSES (big, small) ACROSS SPLITS');
     expect(text).toContain(`${join(root, 'small', 'broken.wav')}: not a recognised audio format`);
     expect(text).toContain('WARNING: class imbalance');
+
+    expect(renderScanSummary(report)).toBe(
+      [
+        'Scan: 11 files, 10 usable, 1 problem(s), 2 classes (big 8, small 2)',
+        '  durations 1.00–1.70 s (mean 1.28); 8000 Hz, 22050 Hz; mono, 2 channels',
+        `  WARNING: ${report.imbalanceWarning}`,
+        '  1 set(s) of duplicate files, 1 with different labels',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.skipIf(!hasSox)('probes a FLAC from its STREAMINFO and matches a full decode; a damaged header falls back to decoding', async () => {
+    const wav = join(root, 'for-flac.wav');
+    writeFileSync(wav, encodeWav([sine(12345, 44100, 100), sine(12345, 44100, 200)], 44100, 's24'));
+    const flac = join(root, 'probe.flac');
+    execFileSync('sox', [wav, flac]);
+    const bytes = readFileSync(flac);
+    expect(readFlacStreamInfo(bytes)).toEqual({ sampleRate: 44100, channels: 2, bitsPerSample: 24, frames: 12345 });
+    const decoded = await decodeAudio(bytes, flac);
+    expect(await probeAudio(flac)).toMatchObject({ durationSec: decoded.channels[0]!.length / 44100, sampleRate: 44100, channels: 2 });
+
+    const damaged = join(root, 'damaged.flac');
+    writeFileSync(damaged, Buffer.concat([bytes.subarray(0, 30)]));
+    expect(readFlacStreamInfo(readFileSync(damaged))).toBeUndefined();
+    expect(await probeAudio(damaged)).toMatchObject({ path: damaged, reason: expect.any(String) });
   });
 
   it('probes a WAV from its header alone (duration, rate, channels) and matches a full decode', async () => {

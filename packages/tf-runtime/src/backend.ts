@@ -1,13 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerRepairedKernels, unregisterRepairedKernels } from './kernels/register.js';
+import { loadDnnl, registerNativeKernels, unregisterNativeKernels } from './native/register.js';
 import { wasmBinaryDir } from './wasm-files.js';
 import { initThreadedWasm } from './wasm-threads.js';
 
-export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'node' | 'native' | 'wasm' | 'cpu';
 
 export interface InitBackendOptions {
-  /** Which engine to use; 'auto' tries node, then wasm, then cpu. Default 'auto'. */
+  /**
+   * Which engine to use; 'auto' tries node, then native (oneDNN kernels on the wasm backend, where
+   * @earshot/native built), then wasm, then cpu. Default 'auto'.
+   */
   backend?: BackendChoice;
   /**
    * Register earshot's training kernels on wasm: true (default) for all, false for wasm as
@@ -20,11 +25,16 @@ export interface InitBackendOptions {
    * of a process or worker.
    */
   threads?: number;
+  /**
+   * native: oneDNN (OpenMP) threads of this JS thread. Default: one per core. Results are
+   * bit-reproducible for a fixed count; another count changes the float order of reductions.
+   */
+  nativeThreads?: number;
 }
 
 export interface BackendInfo {
   /** The engine in use. */
-  backend: 'node' | 'wasm' | 'cpu';
+  backend: 'node' | 'native' | 'wasm' | 'cpu';
   /** Why it was chosen, including why the preferred ones were not. */
   reason: string;
   /** tfjs' own backend name (`tensorflow`, `wasm`, `cpu`). */
@@ -35,6 +45,10 @@ export interface BackendInfo {
   threads?: number;
   /** wasm only: the kernels earshot registered. */
   repairedKernels?: string[];
+  /** native only: the kernels running on oneDNN (the rest run on wasm). */
+  nativeKernels?: string[];
+  /** native only: oneDNN threads. */
+  nativeThreads?: number;
 }
 
 class BackendUnavailableError extends Error {}
@@ -46,29 +60,50 @@ class BackendUnavailableError extends Error {}
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const choice = options.backend ?? 'auto';
   const repair = options.repairWasm ?? true;
-  if (!['auto', 'node', 'wasm', 'cpu'].includes(choice)) {
-    throw new Error(`initBackend: backend must be one of auto, node, wasm, cpu (got '${String(choice)}')`);
+  if (!['auto', 'node', 'native', 'wasm', 'cpu'].includes(choice)) {
+    throw new Error(`initBackend: backend must be one of auto, node, native, wasm, cpu (got '${String(choice)}')`);
   }
-  if (choice === 'node') return explicit('node', () => initNode('requested'));
+  const nativeThreads = options.nativeThreads ?? availableParallelism();
+  if (!Number.isInteger(nativeThreads) || nativeThreads < 1) {
+    throw new Error(`initBackend: nativeThreads must be an integer ≥ 1 (got ${String(nativeThreads)})`);
+  }
+  if (choice === 'node') return remember(await explicit('node', () => initNode('requested')));
+  if (choice === 'native') return remember(await explicit('native', () => initNative(nativeThreads, 'requested')));
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`initBackend: threads must be an integer ≥ 1 (got ${String(threads)})`);
   }
-  if (choice === 'wasm') return explicit('wasm', () => initWasm(repair, threads, 'requested'));
-  if (choice === 'cpu') return initCpu('requested');
+  if (choice === 'wasm') return remember(await explicit('wasm', () => initWasm(repair, threads, 'requested')));
+  if (choice === 'cpu') return remember(await initCpu('requested'));
 
   const skipped: string[] = [];
-  for (const attempt of [() => initNode('auto'), () => initWasm(repair, threads, 'auto')]) {
+  const attempts = [() => initNode('auto'), () => initNative(nativeThreads, 'auto'), () => initWasm(repair, threads, 'auto')];
+  for (const attempt of attempts) {
     try {
       const info = await attempt();
-      return { ...info, reason: [...skipped, info.reason].join('; ') };
+      return remember({ ...info, reason: [...skipped, info.reason].join('; ') });
     } catch (error) {
       if (!(error instanceof BackendUnavailableError)) throw error;
       skipped.push(error.message);
     }
   }
   const info = await initCpu('auto');
-  return { ...info, reason: [...skipped, info.reason].join('; ') };
+  return remember({ ...info, reason: [...skipped, info.reason].join('; ') });
+}
+
+let current: BackendInfo | null = null;
+
+function remember(info: BackendInfo): BackendInfo {
+  current = info;
+  return info;
+}
+
+/**
+ * The engine this thread's last `initBackend` chose, while tfjs still runs on it (workers start
+ * theirs with it: 'native' and 'wasm' are both tfjs' wasm backend); null before any.
+ */
+export function currentBackend(): BackendInfo['backend'] | null {
+  return current !== null && current.tfBackend === tf.getBackend() ? current.backend : null;
 }
 
 async function explicit(name: string, init: () => Promise<BackendInfo>): Promise<BackendInfo> {
@@ -94,7 +129,23 @@ async function initNode(why: string): Promise<BackendInfo> {
   return { backend: 'node', tfBackend: tf.getBackend(), reason: `tfjs-node (libtensorflow) ${why}` };
 }
 
+/** The wasm backend with the repaired kernels, and the oneDNN ones over them. */
+async function initNative(nativeThreads: number, why: string): Promise<BackendInfo> {
+  const loaded = loadDnnl();
+  if (loaded.dnnl === null) throw new BackendUnavailableError(loaded.why);
+  const { dnnl } = loaded;
+  const wasm = await initWasm(true, 1, why);
+  dnnl.setThreads(nativeThreads);
+  const nativeKernels = registerNativeKernels(dnnl);
+  return {
+    ...wasm, backend: 'native', nativeKernels, nativeThreads,
+    reason: `native ${why} (oneDNN ${dnnl.version} ${dnnl.isa}, ${nativeThreads} thread${nativeThreads === 1 ? '' : 's'}: `
+      + `${nativeKernels.join(' ')}; the rest on wasm ${wasm.simd === true ? 'SIMD' : 'scalar'})`,
+  };
+}
+
 async function initWasm(repair: boolean | readonly string[], threads: number, why: string): Promise<BackendInfo> {
+  unregisterNativeKernels(); // they sit over the repaired kernels, which are re-registered below
   const firstInit = tf.findBackend('wasm') === null;
   if (firstInit) {
     try {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Mulberry32 } from '@earshot/random';
+import { expect } from 'vitest';
 import { initBackend, type InitBackendOptions } from '../src/index.js';
 
 /** Deterministic values in [-1, 1) (mulberry32), so cpu and wasm see identical inputs. */
@@ -20,8 +21,10 @@ export function relativeError(actual: Float32Array, expected: Float32Array): num
   return scale === 0 ? diff : diff / scale;
 }
 
-/** Runs `compute` on cpu then on repaired wasm; returns both sets of outputs. */
-export async function onBothBackends(compute: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+/** Runs `compute` on cpu then on `backend` (repaired wasm by default); returns both sets of outputs. */
+export async function onBothBackends(
+  compute: () => tf.Tensor[], backend: InitBackendOptions = { backend: 'wasm' },
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
   const run = (): Float32Array[] => tf.tidy(compute).map((t) => {
     const values = t.dataSync() as Float32Array;
     t.dispose();
@@ -29,7 +32,7 @@ export async function onBothBackends(compute: () => tf.Tensor[]): Promise<{ cpu:
   });
   await initBackend({ backend: 'cpu' });
   const cpu = run();
-  await initBackend({ backend: 'wasm' });
+  await initBackend(backend);
   const wasm = run();
   return { cpu, wasm };
 }
@@ -63,3 +66,19 @@ export async function trainLosses(options: InitBackendOptions, steps: number): P
   return losses;
 }
 
+
+/** `compute`'s outputs on `backend` match cpu's within `tolerance` (relative to each output's scale). */
+export async function expectSameAsCpu(
+  compute: () => tf.Tensor[], backend: InitBackendOptions = { backend: 'wasm' }, tolerance = 1e-4,
+): Promise<void> {
+  const { cpu, wasm } = await onBothBackends(compute, backend);
+  expect(wasm.length).toBe(cpu.length);
+  cpu.forEach((expected, i) => {
+    expect(relativeError(wasm[i]!, expected), `output ${i}`).toBeLessThanOrEqual(tolerance);
+  });
+}
+
+/** A tensor of `shape` with seeded values in [-1, 1). */
+export function seededTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape);
+}

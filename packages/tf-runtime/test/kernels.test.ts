@@ -1,47 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { onBothBackends, relativeError, seededValues } from './helpers.js';
-
-const TOLERANCE = 1e-4;
-
-function tensor(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(seededValues(shape.reduce((a, b) => a * b, 1), seed), shape);
-}
-
-async function expectSameOnBothBackends(compute: () => tf.Tensor[]): Promise<void> {
-  const { cpu, wasm } = await onBothBackends(compute);
-  expect(wasm.length).toBe(cpu.length);
-  cpu.forEach((expected, i) => {
-    expect(relativeError(wasm[i]!, expected), `output ${i}`).toBeLessThanOrEqual(TOLERANCE);
-  });
-}
-
-type Pad = 'same' | 'valid';
-interface ConvCase { batch: number; h: number; w: number; inC: number; outC: number; fh: number; fw: number; stride: [number, number]; pad: Pad }
-
-const convCases: ConvCase[] = [
-  { batch: 1, h: 9, w: 7, inC: 1, outC: 4, fh: 3, fw: 3, stride: [1, 1], pad: 'same' },
-  { batch: 3, h: 8, w: 11, inC: 2, outC: 5, fh: 3, fw: 3, stride: [1, 1], pad: 'valid' },
-  { batch: 2, h: 10, w: 9, inC: 3, outC: 2, fh: 3, fw: 2, stride: [2, 2], pad: 'same' },
-  { batch: 5, h: 11, w: 8, inC: 4, outC: 3, fh: 3, fw: 3, stride: [2, 1], pad: 'valid' },
-  { batch: 2, h: 7, w: 12, inC: 3, outC: 6, fh: 1, fw: 1, stride: [1, 1], pad: 'same' },
-  { batch: 4, h: 12, w: 6, inC: 2, outC: 3, fh: 5, fw: 3, stride: [3, 2], pad: 'same' },
-  { batch: 1, h: 6, w: 6, inC: 1, outC: 1, fh: 2, fw: 2, stride: [2, 2], pad: 'valid' },
-];
+import { CONV_CASES, MATMUL_SHAPES, POOL_CASES, convName, convWithGradients, matMulWithGradients, maxPoolTies, maxPoolWithGradient, poolName } from './cases.js';
+import { expectSameAsCpu as expectSameOnBothBackends, onBothBackends, seededTensor as tensor } from './helpers.js';
 
 describe('Conv2DBackpropInput / Conv2DBackpropFilter on repaired wasm vs cpu', () => {
-  for (const c of convCases) {
-    const name = `x[${c.batch},${c.h},${c.w},${c.inC}] w[${c.fh},${c.fw},${c.inC},${c.outC}] stride ${c.stride} ${c.pad}`;
-    it(`gradients of conv2d, ${name}`, async () => {
-      await expectSameOnBothBackends(() => {
-        const x = tensor([c.batch, c.h, c.w, c.inC], 1);
-        const w = tensor([c.fh, c.fw, c.inC, c.outC], 2);
-        const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
-        const g = tensor(y.shape, 3);
-        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), g)))([x, w]);
-        return [y, dx!, dw!];
-      });
+  for (const c of CONV_CASES) {
+    it(`conv2d ${convName(c)}: values and both gradients`, async () => {
+      await expectSameOnBothBackends(convWithGradients(c));
     });
   }
 
@@ -69,47 +34,23 @@ describe('Conv2DBackpropInput / Conv2DBackpropFilter on repaired wasm vs cpu', (
 });
 
 describe('MaxPoolGrad on repaired wasm vs cpu', () => {
-  const poolCases: Array<{ shape: [number, number, number, number]; size: number; stride: number; pad: Pad }> = [
-    { shape: [1, 8, 6, 3], size: 2, stride: 2, pad: 'valid' },
-    { shape: [3, 9, 7, 2], size: 2, stride: 2, pad: 'same' },
-    { shape: [2, 7, 7, 4], size: 3, stride: 2, pad: 'same' },
-    { shape: [5, 6, 9, 1], size: 3, stride: 1, pad: 'valid' },
-  ];
-  for (const c of poolCases) {
-    it(`maxPool ${c.size}×${c.size}/${c.stride} ${c.pad} on [${c.shape}]`, async () => {
-      await expectSameOnBothBackends(() => {
-        const x = tensor(c.shape, 10);
-        const y = tf.maxPool(x as tf.Tensor4D, c.size, c.stride, c.pad);
-        const g = tensor(y.shape, 11);
-        const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.size, c.stride, c.pad), g)))(x);
-        return [y, dx];
-      });
+  for (const c of POOL_CASES) {
+    it(`${poolName(c)}: values and gradient`, async () => {
+      await expectSameOnBothBackends(maxPoolWithGradient(c));
     });
   }
 
   it('routes each window gradient to its first maximum when values tie (ReLU zeros)', async () => {
-    await expectSameOnBothBackends(() => {
-      const x = tf.relu(tensor([2, 6, 6, 3], 12)); // about half the values are exactly 0
-      const g = tensor([2, 3, 3, 3], 13);
-      return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), g)))(x)];
-    });
+    await expectSameOnBothBackends(maxPoolTies);
   });
 });
 
 describe('BatchMatMul on repaired wasm vs cpu', () => {
-  const shapes: Array<[number, number, number]> = [[1, 7, 5], [13, 1, 9], [32, 37, 10], [6, 33, 1]];
-  for (const [m, k, n] of shapes) {
+  for (const [m, k, n] of MATMUL_SHAPES) {
     for (const transposeA of [false, true]) {
       for (const transposeB of [false, true]) {
         it(`[${m}×${k}]·[${k}×${n}] transposeA=${transposeA} transposeB=${transposeB}, with gradients`, async () => {
-          await expectSameOnBothBackends(() => {
-            const a = tensor(transposeA ? [k, m] : [m, k], 14);
-            const b = tensor(transposeB ? [n, k] : [k, n], 15);
-            const g = tensor([m, n], 16);
-            const f = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, transposeA, transposeB);
-            const [da, db] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(f(p, q), g)))([a, b]);
-            return [f(a, b), da!, db!];
-          });
+          await expectSameOnBothBackends(matMulWithGradients(m, k, n, transposeA, transposeB));
         });
       }
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelSpec } from '@earshot/model-cnn';
+import { loadDnnl } from '@earshot/tf-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAllWeights, readCheckpoint, train, type BatchLog, type TrainOptions } from '../src/index.js';
 import { syntheticSpectrograms } from './synthetic.js';
@@ -35,6 +36,12 @@ describe('data-parallel training', () => {
       for (let k = 0; k < w.length; k++) maxDiff = Math.max(maxDiff, Math.abs(w[k]! - p[k]!));
       expect(maxDiff).toBeLessThan(1e-5);
     });
+  });
+
+  it.skipIf(loadDnnl().dnnl === null)('on the native (oneDNN) backend, workers give the cpu losses to 1e-4', async () => {
+    const single = await losses({ name: 'seed-cnn' }, { epochs: 1 });
+    const native = await losses({ name: 'seed-cnn' }, { epochs: 1, parallel: { workers: 2, backend: 'native' } });
+    native.batches.forEach((b, i) => expect(Math.abs(b.loss - single.batches[i]!.loss)).toBeLessThan(1e-4));
   });
 
   it('writes the workers\' Adam moments into checkpoints, equal to single-worker ones, and resumes from them', async () => {

@@ -2,16 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { exportNpz, FeatureCache, hashBytes } from '@earshot/feature-cache';
 import { loadExperiment, recipeFromConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
+import { resolveRunResampler } from '../features/res-type.js';
 import { createLogger } from '../log.js';
 import { clipKeyer, featureJobs } from '../stages/features.js';
 import { scanStage } from '../stages/scan.js';
-import { planSplits } from '../stages/split.js';
+import { loadSplitLists, planSplits } from '../stages/split.js';
 
 /** `cache export <experiment.yaml> --out features.npz`: the experiment's cached features, for numpy. */
 export async function cacheExportCommand(file: string, opts: { out: string; set: string[] }): Promise<string> {
   const config = await loadExperiment(file, opts.set);
   const scan = await scanStage(config, createLogger({ quiet: true }));
-  const plan = planSplits(scan.items, config);
+  const plan = planSplits(scan.items, config, await loadSplitLists(config, scan.root));
   const recipe = recipeFromConfig(config);
   const jobs = featureJobs(scan, plan, recipe);
   const role = new Map<number, string>();
@@ -20,7 +21,7 @@ export async function cacheExportCommand(file: string, opts: { out: string; set:
   const cache = FeatureCache.open(config.cache.dir);
   const entries: { key: string; label: string; path: string; split: string }[] = [];
   const missing: string[] = [];
-  const clipKey = clipKeyer({ recipe, seed: config.seed });
+  const clipKey = clipKeyer({ recipe, resType: resolveRunResampler(config).resType, seed: config.seed });
   try {
     for (const [i, item] of scan.items.entries()) {
       const split = plan.folds.length > 1 ? `fold-${plan.folds.find((fold) => fold.test.includes(i))?.fold ?? 0}` : (role.get(i) ?? 'unused');

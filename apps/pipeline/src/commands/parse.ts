@@ -40,3 +40,14 @@ export function booleanFlag(value: string): boolean {
   if (/^(false|0|no)$/i.test(value)) return false;
   throw new InvalidArgumentError(`expected true or false, got "${value}"`);
 }
+
+/** A commander value parser from a unit parser (`parseDuration`, `parseByteSize`): its error names the value. */
+export function unitValue(parse: (text: string) => number): (value: string) => number {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}

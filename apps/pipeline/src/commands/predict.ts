@@ -1,14 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { arraySource, predict } from '@earshot/trainer';
-import { DEFAULT_AUDIO_EXTENSIONS } from '@earshot/dataset-io';
+import { DEFAULT_AUDIO_EXTENSIONS, resolveResType, type ResType } from '@earshot/dataset-io';
 import type { FeatureRecipe } from '@earshot/features-mel';
 import { loadModel, type Preprocess } from '@earshot/model-cnn';
 import { initBackend } from '@earshot/tf-runtime';
 import { createFileFeatures } from '../features/file-features.js';
 import { runFiles } from '../run-dir.js';
 import { topLabels } from '../stages/evaluate.js';
-import { UsageError, errorReason } from '../errors.js';
+import { ReportedFailure, UsageError, errorReason } from '../errors.js';
 
 export interface WindowScores {
   /** Seconds into the clip. */
@@ -39,6 +39,16 @@ export function inferenceRecipe(p: Preprocess): FeatureRecipe {
   return recipe.clip.crop === 'random' ? { ...recipe, clip: { ...recipe.clip, crop: 'center' } } : recipe;
 }
 
+/**
+ * The training run's resampler (preprocess.json `extra.resType`) where this machine has it, so
+ * predict computes the training features; otherwise the one available (features within ~0.02 dB).
+ */
+export function inferenceResType(p: Preprocess): ResType {
+  const trained = p.extra?.resType;
+  if (trained === 'speex') return 'speex';
+  return resolveResType('auto');
+}
+
 /** Start samples of windows of `length` covering `n` samples, half-overlapping; the last ends at the clip's end. */
 export function windowStarts(n: number, length: number): number[] {
   if (n <= length) return [0];
@@ -49,9 +59,11 @@ export function windowStarts(n: number, length: number): number[] {
   return starts;
 }
 
-async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+/** Audio files of the inputs (folders walked, sorted); a folder without audio is an error of its own. */
+async function expandInputs(inputs: readonly string[]): Promise<{ files: string[]; empty: string[] }> {
   const audio = new Set<string>(DEFAULT_AUDIO_EXTENSIONS);
   const files: string[] = [];
+  const empty: string[] = [];
   const walk = async (path: string, explicit: boolean): Promise<void> => {
     let s;
     try {
@@ -66,8 +78,12 @@ async function expandInputs(inputs: readonly string[]): Promise<string[]> {
       files.push(path);
     }
   };
-  for (const input of inputs) await walk(input, true);
-  return files;
+  for (const input of inputs) {
+    const before = files.length;
+    await walk(input, true);
+    if (files.length === before) empty.push(input);
+  }
+  return { files, empty };
 }
 
 /** Classifies files with a run's model, computing exactly its training features (preprocess.json). */
@@ -77,12 +93,12 @@ export async function predictFiles(runDir: string, inputs: readonly string[], to
     throw new UsageError(`predict: ${runDir} is not a run directory with a trained model (${err.message})`);
   });
   const recipe = inferenceRecipe(preprocess);
-  const { extractor, waveform } = createFileFeatures(recipe);
+  const { extractor, waveform } = createFileFeatures(recipe, inferenceResType(preprocess));
   const length = extractor.clipLength!;
   const labels = preprocess.labels;
   const [rows, cols] = preprocess.inputShape;
-  const files = await expandInputs(inputs);
-  const predictions: FilePrediction[] = [];
+  const { files, empty } = await expandInputs(inputs);
+  const predictions: FilePrediction[] = empty.map((path) => ({ path, top: [], windows: [], error: 'no audio files in this folder' }));
   for (const path of files) {
     try {
       const y = await waveform(await readFile(path));
@@ -116,14 +132,19 @@ export async function predictFiles(runDir: string, inputs: readonly string[], to
   return { labels, predictions };
 }
 
+/**
+ * Prints each file's top labels (or `--json`); failures go to stderr, one line per file, and make
+ * the exit code 1 after every other file was classified.
+ */
 export async function predictCommand(runDir: string, inputs: string[], opts: { topK: number; json?: boolean }): Promise<void> {
   const { labels, predictions } = await predictFiles(runDir, inputs, opts.topK);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ run: runDir, labels, predictions }, null, 2)}\n`);
-    return;
-  }
+  const failed = predictions.filter((p) => p.error !== undefined);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ run: runDir, labels, predictions }, null, 2)}\n`);
   for (const p of predictions) {
-    if (p.error) console.log(`${p.path}: error: ${p.error}`);
-    else console.log(`${p.path}: ${p.top.map((t) => `${t.label} ${(t.p * 100).toFixed(1)}%`).join(', ')}${p.windows.length > 1 ? ` (${p.windows.length} windows)` : ''}`);
+    if (p.error !== undefined) process.stderr.write(`${p.path}: error: ${p.error}\n`);
+    else if (!opts.json) {
+      console.log(`${p.path}: ${p.top.map((t) => `${t.label} ${(t.p * 100).toFixed(1)}%`).join(', ')}${p.windows.length > 1 ? ` (${p.windows.length} windows)` : ''}`);
+    }
   }
+  if (failed.length > 0) throw new ReportedFailure();
 }

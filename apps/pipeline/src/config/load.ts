@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
@@ -74,6 +75,27 @@ export function parseExperiment(raw: unknown, source = 'experiment'): Experiment
   return result.data;
 }
 
+/** Path keys an experiment may write; relative ones resolve against the experiment file's folder. */
+const PATH_KEYS = [
+  ['dataset', 'root'],
+  ['cache', 'dir'],
+  ['output', 'dir'],
+] as const;
+
+/**
+ * Makes the relative paths written in an experiment file absolute against its folder, as tsconfig
+ * and docker-compose do, so the file runs from any working directory. Keys the file leaves out keep
+ * their defaults, and `--set` paths resolve against the working directory.
+ */
+function resolveFilePaths(raw: Raw, file: string): void {
+  for (const [section, key] of PATH_KEYS) {
+    const node = raw[section];
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
+    const value = (node as Raw)[key];
+    if (typeof value === 'string' && value !== '' && !isAbsolute(value)) (node as Raw)[key] = resolve(dirname(file), value);
+  }
+}
+
 /** Reads, overrides and validates an experiment YAML file. */
 export async function loadExperiment(file: string, overrides: readonly string[] = []): Promise<ExperimentConfig> {
   let text: string;
@@ -86,6 +108,7 @@ export async function loadExperiment(file: string, overrides: readonly string[] 
   if (doc.errors.length) throw new ConfigError(file, doc.errors.map((e) => `YAML: ${e.message}`));
   const raw = (doc.toJS() ?? {}) as Raw;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(file, ['(root): expected a mapping']);
+  resolveFilePaths(raw, file);
   return parseExperiment(applyOverrides(raw, overrides), file);
 }
 

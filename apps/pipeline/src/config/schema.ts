@@ -11,7 +11,16 @@ const positiveInt = z.number().int().positive();
 const fraction = z.number().min(0).lt(1);
 
 const labelSource = z.discriminatedUnion('source', [
-  z.strictObject({ source: z.literal('folder') }).describe('one sub-folder per class'),
+  z
+    .strictObject({
+      source: z.literal('folder'),
+      pattern: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('regex on the file name with named groups group, index or fold (e.g. a speaker id for split.kind group); labels stay the folders'),
+    })
+    .describe('one sub-folder per class'),
   z
     .strictObject({
       source: z.literal('filename'),
@@ -27,14 +36,19 @@ const labelSource = z.discriminatedUnion('source', [
       fold_column: z.string().optional(),
       group_column: z.string().optional(),
       audio_dir: z.string().optional().describe('folder the paths are relative to, relative to dataset.root'),
+      path_template: z
+        .string()
+        .regex(/\{[^}]+\}/, 'must name at least one {column}')
+        .optional()
+        .describe("a path built from columns instead of path_column, e.g. 'fold{fold}/{slice_file_name}'"),
     })
     .describe('a CSV manifest'),
 ]);
 
 const dataset = z
   .strictObject({
-    root: z.string().min(1).optional().describe('dataset folder; relative paths resolve against the working directory'),
-    preset: z.enum(['fsdd', 'esc50', 'demo']).optional().describe('known layout, labels and official split'),
+    root: z.string().min(1).optional().describe("dataset folder; a relative path resolves against the experiment file's folder (against the working directory in --set)"),
+    preset: z.enum(['fsdd', 'esc50', 'urbansound8k', 'demo']).optional().describe('known layout, labels and official split'),
     labels: labelSource.optional().describe('label source; default folder (or the preset\'s)'),
     url: z.string().url().optional().describe('archive to download when the preset data is missing'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
@@ -93,6 +107,14 @@ const split = z.discriminatedUnion('kind', [
     ...splitShared,
   }),
   z.strictObject({ kind: z.literal('official'), ...splitShared }).describe("the preset's official split"),
+  z
+    .strictObject({
+      kind: z.literal('lists'),
+      test_list: z.string().min(1).describe('file naming the test files, one path per line relative to dataset.root (or a CSV with a path column)'),
+      validation_list: z.string().min(1).optional().describe('file naming the validation files; without it, split.validation carves a stratified fraction'),
+      ...splitShared,
+    })
+    .describe("lists of test (and validation) files, as Speech Commands' testing_list.txt"),
 ]);
 
 export const audioSection = z.strictObject({
@@ -100,6 +122,13 @@ export const audioSection = z.strictObject({
   duration: z.number().positive().nullable().default(null).describe('seconds; pad/crop every clip to it (null: clips must match)'),
   pad: z.enum(['zeros', 'wrap', 'reflect']).default('zeros'),
   crop: z.enum(['start', 'center', 'random']).default('start').describe('random crops training clips only, seeded'),
+  res_type: z
+    .enum(['auto', 'soxr_hq', 'speex'])
+    .default('auto')
+    .describe(
+      "resampler (librosa.load res_type): soxr_hq is librosa's default, libsoxr in @earshot/native (bit-identical to librosa); " +
+        'speex is WebAssembly (features within ~0.02 dB of librosa); auto: soxr_hq where the native addon is built, else speex',
+    ),
 });
 
 const db = z.strictObject({
@@ -186,7 +215,7 @@ const train = z.strictObject({
 });
 
 const runtime = z.strictObject({
-  backend: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(['auto', 'node', 'native', 'wasm', 'cpu']).default('auto'),
   workers: positiveInt.nullable().default(null).describe('feature workers; null: one per core'),
   train_workers: z
     .union([z.literal('auto'), positiveInt])
@@ -215,8 +244,8 @@ export const experimentSchema = z.strictObject({
 })
   // Rules that span sections, reported at the key to change.
   .superRefine((c, ctx) => {
-    if (c.split.kind === 'official' && c.dataset.preset !== 'fsdd' && c.dataset.preset !== 'esc50') {
-      ctx.addIssue({ code: 'custom', path: ['split', 'kind'], message: 'official needs dataset.preset fsdd or esc50' });
+    if (c.split.kind === 'official' && (c.dataset.preset === undefined || c.dataset.preset === 'demo')) {
+      ctx.addIssue({ code: 'custom', path: ['split', 'kind'], message: 'official needs dataset.preset fsdd, esc50 or urbansound8k' });
     }
     if (c.train.early_stopping && c.split.validation === 0) {
       ctx.addIssue({ code: 'custom', path: ['train', 'early_stopping'], message: 'needs a validation split (split.validation > 0)' });

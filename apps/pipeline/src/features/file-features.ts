@@ -1,4 +1,4 @@
-import { loadAudio } from '@earshot/dataset-io';
+import { loadAudio, type ResTypeOption } from '@earshot/dataset-io';
 import { Mulberry32 } from '@earshot/random';
 import { createRecipeExtractor, type ClipCrop, type FeatureRecipe, type Matrix } from '@earshot/features-mel';
 
@@ -21,15 +21,17 @@ export function cropSeed(seed: number, audioHash: string): number {
 }
 
 /**
- * An audio file's bytes → `librosa.load(sr=recipe.sr)` → the recipe's features (before
- * normalisation). One per thread: the extractor keeps its FFT plan, window and filterbank.
+ * An audio file's bytes → `librosa.load(sr=recipe.sr, res_type=resType)` → the recipe's features
+ * (before normalisation). One per thread: the extractor keeps its FFT plan, window and filterbank.
+ * The resampler sits beside the recipe, not in it: the recipe starts from a waveform at `sr`,
+ * however it was made (a browser's decoder resamples on its own).
  */
-export function createFileFeatures(recipe: FeatureRecipe) {
+export function createFileFeatures(recipe: FeatureRecipe, resType: ResTypeOption = 'auto') {
   const extractor = createRecipeExtractor(recipe);
 
   /** The file's mono waveform at the recipe's rate, at its own length. */
   async function waveform(bytes: Uint8Array): Promise<Float32Array> {
-    return (await loadAudio(bytes, { sr: recipe.sr, mono: true })).y;
+    return (await loadAudio(bytes, { sr: recipe.sr, mono: true, resType })).y;
   }
 
   async function fromBytes(bytes: Uint8Array, choice?: ClipChoice): Promise<Matrix> {

@@ -33,7 +33,7 @@ interface Pending {
 const BATCHES_PER_THREAD = 2;
 
 const sameOptions = (a: FeatureTask, b: FeatureTask): boolean =>
-  a.seed === b.seed && (a.recipe === b.recipe || JSON.stringify(a.recipe) === JSON.stringify(b.recipe));
+  a.seed === b.seed && a.resType === b.resType && (a.recipe === b.recipe || JSON.stringify(a.recipe) === JSON.stringify(b.recipe));
 
 /**
  * A piscina pool of feature workers; one per core unless `workers` says otherwise.
@@ -67,6 +67,7 @@ export function createFeaturePool(workers?: number | null, options: FeaturePoolO
       }
       const batch: FeatureBatch = {
         recipe: first.task.recipe,
+        resType: first.task.resType,
         seed: first.task.seed,
         clips: items.map(({ task }) => ({ path: task.path, crop: task.crop })),
       };

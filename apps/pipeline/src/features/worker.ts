@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Piscina } from 'piscina';
 // The /keys entry, not the package root: workers need the hash, not lmdb.
 import { hashBytes } from '@earshot/feature-cache/keys';
+import type { ResType } from '@earshot/dataset-io';
 import type { ClipCrop, FeatureRecipe } from '@earshot/features-mel';
 import { errorReason } from '../errors.js';
 import { createFileFeatures, cropSeed, type FileFeatures } from './file-features.js';
@@ -10,6 +11,8 @@ import { createFileFeatures, cropSeed, type FileFeatures } from './file-features
 export interface FeatureTask {
   path: string;
   recipe: FeatureRecipe;
+  /** The run's resampler, resolved on the main thread (part of the cache key). */
+  resType: ResType;
   /** Crop for this clip (random only for training clips). */
   crop: ClipCrop;
   seed: number;
@@ -22,17 +25,18 @@ export type FeatureTaskResult =
 /** Several files sharing one recipe: one message each way instead of one per file. */
 export interface FeatureBatch {
   recipe: FeatureRecipe;
+  resType: ResType;
   seed: number;
   clips: { path: string; crop: ClipCrop }[];
 }
 
-// The extractor (FFT plan, window, filterbank) is built once per worker and recipe.
+// The extractor (FFT plan, window, filterbank) is built once per worker, recipe and resampler.
 const extractors = new Map<string, FileFeatures>();
 
-function extractorFor(recipe: FeatureRecipe): FileFeatures {
-  const id = JSON.stringify(recipe);
+function extractorFor(recipe: FeatureRecipe, resType: ResType): FileFeatures {
+  const id = `${resType}:${JSON.stringify(recipe)}`;
   let extractor = extractors.get(id);
-  if (!extractor) extractors.set(id, (extractor = createFileFeatures(recipe)));
+  if (!extractor) extractors.set(id, (extractor = createFileFeatures(recipe, resType)));
   return extractor;
 }
 
@@ -71,7 +75,7 @@ function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
 }
 
 export default async function extractFeatureBatch(batch: FeatureBatch): Promise<FeatureTaskResult[]> {
-  const extractor = extractorFor(batch.recipe);
+  const extractor = extractorFor(batch.recipe, batch.resType);
   const results: FeatureTaskResult[] = [];
   const buffers = new Set<ArrayBuffer>();
   for (const clip of batch.clips) {

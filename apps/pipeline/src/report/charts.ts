@@ -1,6 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord, RunMetrics } from '../run-metrics.js';
 
+/** One layer of a layered chart. */
+type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
+
 /** Fonts the reader already has: the report loads nothing. */
 export const SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
@@ -12,13 +15,22 @@ const config = {
   title: { fontSize: 14, anchor: 'start' as const },
 };
 
-/** Heatmap of counts; colour is the row share (recall), so rare classes are as readable as common ones. */
+/** Side of one confusion-matrix cell: roomy for a few classes, never below what a count and a label need. */
+export function confusionCellSize(classes: number): number {
+  return Math.max(18, Math.min(48, Math.floor(520 / Math.max(1, classes))));
+}
+
+/**
+ * Heatmap of counts; colour is the row share (recall), so rare classes are as readable as common
+ * ones. It grows with the classes (50 ESC-50 classes: 900 px), and empty cells stay white.
+ */
 export function confusionMatrixChart(labels: string[], matrix: number[][]): TopLevelSpec {
   const values = matrix.flatMap((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     return row.map((count, j) => ({ true: labels[i], predicted: labels[j], count, share: total > 0 ? count / total : 0 }));
   });
-  const size = Math.max(220, Math.min(520, labels.length * 48));
+  const cell = confusionCellSize(labels.length);
+  const size = Math.max(220, labels.length * cell);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: size,
@@ -28,14 +40,21 @@ export function confusionMatrixChart(labels: string[], matrix: number[][]): TopL
     config,
     data: { values },
     encoding: {
-      x: { field: 'predicted', type: 'nominal', sort: labels, title: 'predicted', axis: { labelAngle: -40, orient: 'top' } },
-      y: { field: 'true', type: 'nominal', sort: labels, title: 'true label' },
+      x: {
+        field: 'predicted',
+        type: 'nominal',
+        sort: labels,
+        title: 'predicted',
+        axis: { labelAngle: labels.length > 12 ? -90 : -40, orient: 'top', labelLimit: 160 },
+      },
+      y: { field: 'true', type: 'nominal', sort: labels, title: 'true label', axis: { labelLimit: 160 } },
     },
     layer: [
       {
-        mark: { type: 'rect' },
+        mark: { type: 'rect', stroke: '#eef0f4', strokeWidth: 0.5 },
         encoding: {
           color: {
+            condition: { test: 'datum.count === 0', value: 'white' },
             field: 'share',
             type: 'quantitative',
             title: 'row share',
@@ -45,7 +64,7 @@ export function confusionMatrixChart(labels: string[], matrix: number[][]): TopL
         },
       },
       {
-        mark: { type: 'text', fontSize: labels.length > 12 ? 9 : 12 },
+        mark: { type: 'text', fontSize: cell < 28 ? 9 : 12 },
         transform: [{ filter: 'datum.count > 0' }],
         encoding: {
           text: { field: 'count', type: 'quantitative' },
@@ -92,15 +111,7 @@ export function trainingCurveChart(metrics: RunMetrics, metric: 'loss' | 'accura
   // the later epochs readable.
   const positive = values.map((v) => v.value).filter((v) => v > 0);
   const logLoss = metric === 'loss' && positive.length === values.length && Math.max(...positive) / Math.min(...positive) > 30;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: multiFold ? `${metric} (${folds.length} folds)` : metric,
-    width: 420,
-    height: 240,
-    background: 'white',
-    padding: 8,
-    config,
-    data: { values },
+  const curves: Layer = {
     mark: { type: 'line', point: !multiFold, strokeWidth: 2, ...(multiFold ? { opacity: 0.7 } : {}) },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1, format: 'd' } },
@@ -120,6 +131,24 @@ export function trainingCurveChart(metrics: RunMetrics, metric: 'loss' | 'accura
       },
       detail: { field: 'fold', type: 'nominal' },
     },
+  };
+  // Early stopping restored an earlier epoch's weights: mark it (one rule per fold that stopped early).
+  const kept = (folds.length > 0 ? folds.map((f) => f.kept_epoch) : [metrics.kept_epoch]).filter((e): e is number => e !== undefined);
+  const keptRule: Layer = {
+    data: { values: kept.map((epoch) => ({ epoch, note: 'kept' })) },
+    mark: { type: 'rule', color: '#5a5a6e', strokeDash: [3, 3], strokeWidth: 1.5 },
+    encoding: { x: { field: 'epoch', type: 'quantitative' }, tooltip: { field: 'note', type: 'nominal' } },
+  };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `${multiFold ? `${metric} (${folds.length} folds)` : metric}${kept.length ? ' · dashed: epoch kept by early stopping' : ''}`,
+    width: 420,
+    height: 240,
+    background: 'white',
+    padding: 8,
+    config,
+    data: { values },
+    layer: kept.length ? [curves, keptRule] : [curves],
   };
 }
 

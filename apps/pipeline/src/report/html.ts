@@ -9,6 +9,8 @@ export interface ReportCharts {
 }
 
 export interface ReportContent {
+  /** Misclassified file path → a small `data:audio/wav` URI to play it from the report. */
+  clips?: ReadonlyMap<string, string>;
   metrics: RunMetrics;
   /** config.resolved.yaml as written by the run. */
   config?: string;
@@ -46,14 +48,16 @@ function figure(svg: string | undefined, caption: string): string {
 
 const testFiles = (test: TestMetrics) => test.confusion_matrix.flat().reduce((a, b) => a + b, 0);
 
-function headline(test: TestMetrics | undefined): string {
+function headline(test: TestMetrics | undefined, classes: number): string {
   if (!test) return '<p class="muted">No test results in metrics.json.</p>';
+  // Top-1 is the accuracy, and top-k with k ≥ the classes is 100% by construction: neither says anything.
+  const topK = Object.entries(test.top_k ?? {}).filter(([k]) => Number(k) > 1 && Number(k) < classes);
   const cards: [string, string][] = [
     ['accuracy', percent(test.accuracy)],
     ['balanced accuracy', percent(test.balanced_accuracy)],
     ['macro F1', fixed(test.macro_f1)],
     ['weighted F1', fixed(test.weighted_f1)],
-    ...Object.entries(test.top_k ?? {}).map(([k, v]): [string, string] => [`top-${k} accuracy`, percent(v)]),
+    ...topK.map(([k, v]): [string, string] => [`top-${k} accuracy`, percent(v)]),
   ];
   return `<div class="cards">${cards
     .map(([name, value]) => `<div class="card"><div class="value">${escapeHtml(value)}</div><div class="name">${escapeHtml(name)}</div></div>`)
@@ -75,12 +79,14 @@ function displayPath(path: string, root: string | undefined): string {
   return path.startsWith(prefix) ? path.slice(prefix.length) : path;
 }
 
-function misclassifiedSection(test: TestMetrics | undefined, root: string | undefined): string {
+function misclassifiedSection(test: TestMetrics | undefined, root: string | undefined, clips: ReadonlyMap<string, string>): string {
   const wrong = test?.misclassified;
   if (!wrong) return '';
   if (wrong.length === 0) return '<section><h2>Misclassified files</h2><p>None: every test file was classified correctly.</p></section>';
   const rows = wrong.slice(0, MAX_MISCLASSIFIED).map((m) => [
-    `<code title="${escapeHtml(m.path)}">${escapeHtml(displayPath(m.path, root))}</code>`,
+    `<code title="${escapeHtml(m.path)}">${escapeHtml(displayPath(m.path, root))}</code>${
+      clips.has(m.path) ? `<br><audio controls preload="none" src="${clips.get(m.path)!}" aria-label="play ${escapeHtml(displayPath(m.path, root))}"></audio>` : ''
+    }`,
     escapeHtml(m.label),
     escapeHtml(m.predicted),
     (m.top ?? [])
@@ -104,7 +110,7 @@ function foldsSection(metrics: RunMetrics, charts: ReportCharts): string {
     percent(f.test?.accuracy),
     percent(f.test?.balanced_accuracy),
     fixed(f.test?.macro_f1),
-    String(f.epochs?.length ?? '–'),
+    `${f.epochs.length}${f.kept_epoch !== undefined ? ` (kept ${f.kept_epoch})` : ''}`,
   ]);
   const aggregate = Object.entries(metrics.cv ?? {}).map(([key, { mean, std }]) => {
     const isRate = key.includes('accuracy');
@@ -205,13 +211,14 @@ table.kv th { font-weight: 500; color: var(--muted); padding-right: 16px; white-
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 .pred { display: inline-block; background: var(--soft); border-radius: 4px; padding: 0 6px; margin: 1px 2px 1px 0; white-space: nowrap; }
 .pred.truth { background: #e3f1e6; }
+audio { height: 28px; margin-top: 4px; max-width: 260px; }
 pre { background: var(--soft); border-radius: 8px; padding: 12px 16px; overflow: auto; font: 12px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 details summary { cursor: pointer; color: var(--muted); margin: 8px 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 `;
 
-/** The whole report as one self-contained HTML document: inline CSS and SVG, no scripts, no URLs. */
-export function renderReportHtml({ metrics, config, charts }: ReportContent): string {
+/** The whole report as one self-contained HTML document: inline CSS, SVG and audio, no scripts, no URLs. */
+export function renderReportHtml({ metrics, config, charts, clips = new Map() }: ReportContent): string {
   const test = metrics.test;
   const title = `earshot report: ${metrics.name ?? 'run'}`;
   const subtitle = [
@@ -228,18 +235,18 @@ export function renderReportHtml({ metrics, config, charts }: ReportContent): st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>
 <body><main>
 <header><h1>${escapeHtml(title)}</h1><div class="muted">${escapeHtml(subtitle)}</div></header>
-<section><h2>Test results${test ? ` <span class="count">${testFiles(test)} files</span>` : ''}</h2>${headline(test)}
+<section><h2>Test results${test ? ` <span class="count">${testFiles(test)} files</span>` : ''}</h2>${headline(test, metrics.labels.length)}
 <div class="row">${figure(charts.confusionMatrix, 'Confusion matrix: rows are true labels, columns predictions; colour is the share of the row.')}
 <div>${perClassTable(test)}</div></div></section>
 ${curves ? `<section><h2>Training</h2><div class="row">${curves}</div></section>` : ''}
 ${foldsSection(metrics, charts)}
-${misclassifiedSection(test, metrics.dataset?.root)}
+${misclassifiedSection(test, metrics.dataset?.root, clips)}
 ${environmentSection(metrics)}
 ${config ? `<section><h2>Resolved configuration</h2><pre>${escapeHtml(config)}</pre></section>` : ''}
 <footer>Generated by earshot from metrics.json${config ? ' and config.resolved.yaml' : ''}.</footer>

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { confusionMatrixChart, foldAccuracyChart, trainingCurveChart } from './charts.js';
 import { renderReportHtml, type ReportCharts } from './html.js';
 import { loadRunMetrics, readResolvedConfig, type RunMetrics } from '../run-metrics.js';
+import { misclassifiedClips } from './clips.js';
 import { renderSvg } from './render-svg.js';
 
 export { confusionMatrixChart, foldAccuracyChart, trainingCurveChart } from './charts.js';
@@ -34,7 +35,7 @@ export async function renderCharts(metrics: RunMetrics): Promise<ReportCharts> {
 export async function writeReport(runDir: string): Promise<string> {
   const metrics = await loadRunMetrics(runDir);
   const config = await readResolvedConfig(runDir);
-  const html = renderReportHtml({ metrics, config, charts: await renderCharts(metrics) });
+  const html = renderReportHtml({ metrics, config, charts: await renderCharts(metrics), clips: await misclassifiedClips(metrics.test) });
   const file = join(runDir, 'report.html');
   const temporary = `${file}.tmp-${process.pid}`;
   await writeFile(temporary, html);

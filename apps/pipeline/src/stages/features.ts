@@ -1,3 +1,4 @@
+import type { ResType } from '@earshot/dataset-io';
 import { featureKeyer, type FeatureStore } from '@earshot/feature-cache';
 import type { ClipCrop, FeatureRecipe } from '@earshot/features-mel';
 import { FEATURE_CODE_VERSION } from '../features/file-features.js';
@@ -31,6 +32,8 @@ export interface FeaturesResult {
 export interface FeaturesStageOptions {
   /** The recipe's normalisation is not applied here: the cache holds features before it. */
   recipe: FeatureRecipe;
+  /** The resampler that makes the waveforms (features differ slightly between soxr_hq and speex). */
+  resType: ResType;
   seed: number;
   cache: FeatureStore;
   workers: number | null;
@@ -45,16 +48,17 @@ export type ClipKeyer = (audioHash: string, crop: ClipCrop) => string;
 
 /**
  * Cache keys of clips: content hash + every recipe parameter that shapes the tensor (all but the
- * normalisation, which is applied after the cache). A random crop's position is a function of
+ * normalisation, which is applied after the cache) + the resampler, so a soxr_hq run is never
+ * served speex features or the reverse. A random crop's position is a function of
  * (seed, content hash) (see `cropSeed`), so its key names the seed.
  */
-export function clipKeyer(opts: Pick<FeaturesStageOptions, 'recipe' | 'seed'>): ClipKeyer {
+export function clipKeyer(opts: Pick<FeaturesStageOptions, 'recipe' | 'resType' | 'seed'>): ClipKeyer {
   const keyers = new Map<ClipCrop, (audioHash: string) => string>();
   const features = { ...opts.recipe, normalization: undefined };
   return (audioHash, crop) => {
     let keyer = keyers.get(crop);
     if (!keyer) {
-      const decode = { mono: true, crop, ...(crop === 'random' && { cropSeedFrom: opts.seed }) };
+      const decode = { mono: true, resType: opts.resType, crop, ...(crop === 'random' && { cropSeedFrom: opts.seed }) };
       keyer = featureKeyer({ decode, features, codeVersion: FEATURE_CODE_VERSION });
       keyers.set(crop, keyer);
     }
@@ -133,11 +137,11 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
   let computed = 0;
   if (missing.size) {
     const pool = opts.pool ?? createFeaturePool(opts.workers);
-    const bar = opts.log.progress('features', missing.size);
+    const bar = opts.log.progress('features', missing.size, { unit: 'files' });
     let done = 0;
     const computeOne = async (key: string, indices: number[]): Promise<void> => {
       const job = jobs[indices[0]!]!;
-      const result = await pool.run({ path: job.path, recipe: opts.recipe, crop: job.crop, seed: opts.seed });
+      const result = await pool.run({ path: job.path, recipe: opts.recipe, resType: opts.resType, crop: job.crop, seed: opts.seed });
       if (!result.ok) {
         await cache.release([key]);
         for (const i of indices) fail({ path: jobs[i]!.path, reason: result.reason });

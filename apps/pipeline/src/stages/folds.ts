@@ -12,7 +12,7 @@ import type { FeaturesResult } from './features.js';
 import type { ScanStageResult } from './scan.js';
 import type { FoldPlan, SplitPlan } from './split.js';
 import type { StageTimer } from './timer.js';
-import { makeSource, trainStage, trainStatistics } from './train.js';
+import { makeSource, RunEta, trainStage, trainStatistics } from './train.js';
 
 /** Times a fold is redone after recomputing entries found unreadable, before the run gives up. */
 const MAX_REPAIRS = 2;
@@ -21,6 +21,8 @@ export interface FoldResult {
   /** 1-based; 1 for a single split. */
   fold: number;
   epochs: EpochRecord[];
+  /** The epoch early stopping restored, or null. */
+  keptEpoch: number | null;
   test: TestMetrics;
   predictions: Predictions;
 }
@@ -67,10 +69,11 @@ export async function trainFolds(input: FoldsInput): Promise<FoldsResult> {
   let features = input.features;
   const folds: FoldResult[] = [];
   let kept: TrainedModel | undefined;
+  const runEta = new RunEta(plan.folds.length * input.settings.epochs);
   for (const fold of plan.folds) {
     for (let repairs = 0; ; repairs++) {
       try {
-        const { result, model } = await trainFold(input, fold, features);
+        const { result, model } = await trainFold(input, fold, features, runEta);
         folds.push(result);
         if (!kept) kept = model;
         else model.model.dispose();
@@ -92,7 +95,7 @@ export function usableItems(indices: readonly number[], features: FeaturesResult
   return indices.filter((i) => features.keys[i] !== undefined);
 }
 
-async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesResult): Promise<{ result: FoldResult; model: TrainedModel }> {
+async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesResult, runEta: RunEta): Promise<{ result: FoldResult; model: TrainedModel }> {
   const { config, settings, scan, plan, cache, timer, log } = input;
   const train = usableItems(fold.train, features);
   const validation = usableItems(fold.validation, features);
@@ -121,6 +124,7 @@ async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesRe
       log,
       prefix,
       workers: input.trainWorkers,
+      runEta,
     }),
   );
   const predictions = await timer.time('evaluate', () =>
@@ -129,7 +133,7 @@ async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesRe
   const testMetrics = evaluate(predictions, plan.labels, { topK: config.report.top_k, maxMisclassified: config.report.max_misclassified });
   if (prefix) log.info(`${prefix}test accuracy: ${(testMetrics.accuracy * 100).toFixed(2)}% (${test.length} files)`);
   return {
-    result: { fold: fold.fold ?? 1, epochs: trained.epochs, test: testMetrics, predictions },
+    result: { fold: fold.fold ?? 1, epochs: trained.epochs, keptEpoch: trained.keptEpoch, test: testMetrics, predictions },
     model: { model: trained.model, normalization, params: trained.params },
   };
 }

@@ -16,7 +16,6 @@ import { runMetrics } from './summary.js';
 import { StageTimer } from './timer.js';
 
 export { ResumeMismatchError } from './setup.js';
-export { EARSHOT_VERSION } from './summary.js';
 
 export interface RunOptions {
   log: Logger;
@@ -41,7 +40,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   try {
     const extract = () =>
       timer.time('features', () =>
-        featuresStage(jobs, { recipe, seed: config.seed, cache, workers: config.runtime.workers, log, failFast: config.dataset.on_error === 'fail' }),
+        featuresStage(jobs, { recipe, resType: setup.resampler.resType, seed: config.seed, cache, workers: config.runtime.workers, log, failFast: config.dataset.on_error === 'fail' }),
       );
     const extracted = await extract();
     log.info(`features: ${extracted.cached} cached, ${extracted.computed} computed (${extracted.shape[0]} × ${extracted.shape[1]})`);
@@ -68,7 +67,13 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
       log,
     });
     const { features } = trained;
-    await saveRunModel(runDir, trained.model, { recipe, labels: plan.labels, inputShape: features.shape, experiment: config.name });
+    await saveRunModel(runDir, trained.model, {
+      recipe,
+      resType: setup.resampler.resType,
+      labels: plan.labels,
+      inputShape: features.shape,
+      experiment: config.name,
+    });
 
     const cv = trained.folds.length > 1;
     const evaluation = { topK: config.report.top_k, maxMisclassified: config.report.max_misclassified };

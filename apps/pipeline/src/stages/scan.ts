@@ -15,6 +15,7 @@ import {
   type SplitName,
 } from '@earshot/dataset-io';
 import type { ExperimentConfig } from '../config/index.js';
+import { EXIT_FAILED, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SkippedFile } from './features.js';
 
@@ -57,6 +58,7 @@ export function datasetSource(config: ExperimentConfig, root: string): DatasetSo
       root,
       manifest: labels.file,
       ...(labels.audio_dir !== undefined && { audioDir: labels.audio_dir }),
+      ...(labels.path_template !== undefined && { pathTemplate: labels.path_template }),
       columns: {
         path: labels.path_column,
         label: labels.label_column,
@@ -65,7 +67,7 @@ export function datasetSource(config: ExperimentConfig, root: string): DatasetSo
       },
     };
   }
-  if (labels?.source !== 'folder' && (d.preset === 'fsdd' || d.preset === 'esc50')) {
+  if (labels?.source !== 'folder' && d.preset !== undefined && d.preset !== 'demo') {
     return {
       kind: 'preset',
       preset: d.preset,
@@ -73,13 +75,18 @@ export function datasetSource(config: ExperimentConfig, root: string): DatasetSo
       ...(d.url && d.sha256 && { download: { url: d.url, sha256: d.sha256 } }),
     };
   }
-  return { kind: 'folder', root, ...(extensions && { extensions }) };
+  return { kind: 'folder', root, ...(extensions && { extensions }), ...(labels?.source === 'folder' && labels.pattern !== undefined && { pattern: labels.pattern }) };
 }
 
 export async function scanStage(config: ExperimentConfig, log: Logger): Promise<ScanStageResult> {
   const root = await datasetRoot(config);
-  log.info(`scan: ${root}`);
-  const result = await scanDataset(datasetSource(config, root));
+  log.info(`dataset: ${root}`);
+  return scanSource(root, datasetSource(config, root));
+}
+
+/** Scans and probes one dataset source; throws when no file is usable. */
+export async function scanSource(root: string, source: DatasetSource): Promise<ScanStageResult> {
+  const result = await scanDataset(source);
   // Probe every file (header for PCM WAV, a validating decode otherwise) so bad files surface
   // before any feature is computed.
   const probes: (AudioProbe | Problem)[] = new Array(result.items.length);
@@ -97,7 +104,11 @@ export async function scanStage(config: ExperimentConfig, log: Logger): Promise<
     .filter((item) => !bad.has(item.path))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const skipped = [...result.problems, ...probes.filter(isProblem)].map((p) => ({ path: p.path, reason: p.reason }));
-  if (items.length === 0) throw new Error(`dataset ${root}: no usable audio files found`);
+  if (items.length === 0) {
+    // Say why (a missing folder, an unreadable manifest, every file broken) without a stack trace.
+    const why = skipped[0] ? `: ${skipped[0].path}: ${skipped[0].reason}${skipped.length > 1 ? ` (and ${skipped.length - 1} more)` : ''}` : '';
+    throw new UsageError(`dataset ${root}: no usable audio files found${why}`, EXIT_FAILED);
+  }
   const contentHashes = () => {
     const good = probes.filter((p): p is AudioProbe => !isProblem(p));
     // Use the probes' hashes only if they are the cache's content hash (checked on one file),

@@ -4,6 +4,7 @@ import { initBackend } from '@earshot/tf-runtime';
 import { toYaml, trainWorkers, type ExperimentConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { resolveRunResampler, type RunResampler } from '../features/res-type.js';
 import { createRunDir, runFiles } from '../run-dir.js';
 import { resolveTrainWorkers } from './train.js';
 
@@ -13,14 +14,17 @@ export class ResumeMismatchError extends UsageError {}
 export interface RunSetup {
   backend: { name: string; reason: string };
   trainWorkers: { workers: number; reason: string };
+  resampler: RunResampler;
   runDir: string;
   /** The resolved config as written to `config.resolved.yaml`: the run's identity for `--resume`. */
   configYaml: string;
 }
 
-/** Picks the backend and training workers, and creates (or, with `resume`, checks) the run directory. */
+/** Picks the resampler, backend and training workers, and creates (or, with `resume`, checks) the run directory. */
 export async function setupRun(config: ExperimentConfig, opts: { log: Logger; resume?: string }): Promise<RunSetup> {
   const { log } = opts;
+  const resampler = resolveRunResampler(config);
+  log.info(`resampler: ${resampler.resType} (${resampler.reason})`);
   const backend = await initBackend({ backend: config.runtime.backend });
   log.info(`backend: ${backend.backend} (${backend.reason})`);
   const parallel = resolveTrainWorkers(trainWorkers(config), backend.backend);
@@ -37,5 +41,5 @@ export async function setupRun(config: ExperimentConfig, opts: { log: Logger; re
     }
   }
   await writeFile(join(runDir, runFiles.config), configYaml);
-  return { backend: { name: backend.backend, reason: backend.reason }, trainWorkers: parallel, runDir, configYaml };
+  return { backend: { name: backend.backend, reason: backend.reason }, trainWorkers: parallel, resampler, runDir, configYaml };
 }

@@ -1,6 +1,8 @@
-import { splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
+import { isAbsolute, join } from 'node:path';
+import { readSplitList, splitItems, presetSplit, type AudioItem, type SplitName, type SplitSpec } from '@earshot/dataset-io';
 import { Mulberry32 } from '@earshot/random';
 import type { ExperimentConfig } from '../config/index.js';
+import { UsageError, errorReason } from '../errors.js';
 
 export interface FoldPlan {
   /** 1-based fold number for k-fold CV, null for a single split. */
@@ -16,19 +18,47 @@ export interface SplitPlan {
   /** Label index of each item. */
   labelIndex: Int32Array;
   folds: FoldPlan[];
+  /** What the user should know about the split (e.g. a group split without groups). */
+  warnings: string[];
+}
+
+/** The files `split.kind: lists` names, as absolute paths. */
+export interface SplitLists {
+  test: ReadonlySet<string>;
+  validation?: ReadonlySet<string>;
+}
+
+/** Reads `split.test_list` / `split.validation_list` (relative to the dataset root) when the split uses lists. */
+export async function loadSplitLists(config: ExperimentConfig, root: string): Promise<SplitLists | undefined> {
+  const s = config.split;
+  if (s.kind !== 'lists') return undefined;
+  const read = async (key: 'test_list' | 'validation_list', file: string) => {
+    try {
+      return await readSplitList(isAbsolute(file) ? file : join(root, file), root);
+    } catch (err) {
+      throw new UsageError(`split.${key}: ${errorReason(err)} (${file})`);
+    }
+  };
+  return {
+    test: await read('test_list', s.test_list),
+    ...(s.validation_list !== undefined && { validation: await read('validation_list', s.validation_list) }),
+  };
 }
 
 /** The dataset-io split spec for the config (`official` = the preset's own split). */
-export function splitSpec(config: ExperimentConfig): SplitSpec {
+export function splitSpec(config: ExperimentConfig, lists?: SplitLists): SplitSpec {
   const s = config.split;
   switch (s.kind) {
     case 'official': {
       const preset = config.dataset.preset;
-      if (preset !== 'fsdd' && preset !== 'esc50') {
-        throw new Error(`split.kind official needs dataset.preset fsdd or esc50 (got ${preset ?? 'none'})`);
+      if (preset === undefined || preset === 'demo') {
+        throw new UsageError(`split.kind: official needs dataset.preset fsdd, esc50 or urbansound8k (got ${preset ?? 'none'})`);
       }
       return presetSplit(preset, s.validation);
     }
+    case 'lists':
+      if (!lists) throw new Error('split.kind lists: the lists were not loaded (loadSplitLists)');
+      return { kind: 'lists', testPaths: lists.test, ...(lists.validation && { validationPaths: lists.validation }), validation: s.validation };
     case 'rule':
       return { kind: 'rule', test: s.test, validation: s.validation } as SplitSpec;
     case 'folds':
@@ -53,7 +83,7 @@ export function assignFolds(items: readonly AudioItem[], k: number, seed: number
   return items.map((item, i) => ({ ...item, fold: fold[i]! }));
 }
 
-export function planSplits(items: readonly AudioItem[], config: ExperimentConfig): SplitPlan {
+export function planSplits(items: readonly AudioItem[], config: ExperimentConfig, lists?: SplitLists): SplitPlan {
   const labels = [...new Set(items.map((i) => i.label))].sort();
   if (labels.length < 2) throw new Error(`dataset: need at least 2 classes, found ${labels.length} (${labels.join(', ')})`);
   const labelOf = new Map(labels.map((l, i) => [l, i]));
@@ -65,7 +95,7 @@ export function planSplits(items: readonly AudioItem[], config: ExperimentConfig
     input = assignFolds(items, s.k ?? 5, config.seed);
   }
   const indexOf = new Map(input.map((item, i) => [item.path, i]));
-  const result = splitItems(input, splitSpec(config), config.seed);
+  const result = splitItems(input, splitSpec(config, lists), config.seed);
   const toIdx = (list: readonly AudioItem[]) => list.map((item) => indexOf.get(item.path)!).sort((a, b) => a - b);
   let folds: FoldPlan[] = result.splits.map((split, k) => ({
     fold: result.splits.length > 1 ? Number(/\d+$/.exec(split.name)?.[0] ?? k + 1) : null,
@@ -78,7 +108,26 @@ export function planSplits(items: readonly AudioItem[], config: ExperimentConfig
     folds = folds.filter((f) => f.fold !== null && only.has(f.fold));
     if (folds.length === 0) throw new Error(`split.only: no such fold (${s.only.join(', ')})`);
   }
-  return { labels, labelIndex, folds };
+  return { labels, labelIndex, folds, warnings: splitWarnings(items, config, lists) };
+}
+
+/** A split that silently degrades deserves a warning: a group split over files without groups is a per-file split. */
+function splitWarnings(items: readonly AudioItem[], config: ExperimentConfig, lists?: SplitLists): string[] {
+  const warnings: string[] = [];
+  if (config.split.kind === 'group' && !items.some((i) => i.group !== undefined)) {
+    warnings.push(
+      'split.kind group: no file has a group, so every file is its own group and this is a per-file random split; ' +
+        'give groups with dataset.labels.pattern (a (?<group>…) in the file name) or a CSV group_column',
+    );
+  }
+  if (lists) {
+    const paths = new Set(items.map((i) => i.path));
+    for (const [key, listed] of [['test_list', lists.test], ['validation_list', lists.validation]] as const) {
+      const absent = listed ? [...listed].filter((p) => !paths.has(p)).length : 0;
+      if (absent > 0) warnings.push(`split.${key}: ${absent} listed file(s) are not among the usable files (missing, or skipped by the scan)`);
+    }
+  }
+  return warnings;
 }
 
 function csvField(value: string | number): string {

@@ -8,8 +8,8 @@ import { usableItems, type FoldsResult } from './folds.js';
 import type { ScanStageResult } from './scan.js';
 import type { RunSetup } from './setup.js';
 import type { SplitPlan } from './split.js';
+import { EARSHOT_VERSION } from '../version.js';
 
-export const EARSHOT_VERSION = '0.1.0';
 
 export interface SummaryInput {
   config: ExperimentConfig;
@@ -48,9 +48,16 @@ export function runMetrics(input: SummaryInput): RunMetrics {
         test: usableItems(first.test, features).length,
       },
     },
-    features: { cached: features.cached, computed: features.computed, shape: features.shape },
+    features: {
+      cached: features.cached,
+      computed: features.computed,
+      shape: features.shape,
+      res_type: setup.resampler.resType,
+      res_type_reason: setup.resampler.reason,
+    },
     model: { name: input.spec.name, params: trained.model.params },
     epochs: trained.folds[0]!.epochs,
+    ...(trained.folds[0]!.keptEpoch !== null && { kept_epoch: trained.folds[0]!.keptEpoch }),
     test: input.test,
   };
   if (trained.folds.length > 1) {
@@ -58,7 +65,7 @@ export function runMetrics(input: SummaryInput): RunMetrics {
       const s = aggregateFolds(trained.folds.map((f) => pick(f.test)));
       return { mean: s.mean, std: s.std };
     };
-    metrics.folds = trained.folds.map((f) => ({ fold: f.fold, epochs: f.epochs, test: f.test }));
+    metrics.folds = trained.folds.map((f) => ({ fold: f.fold, epochs: f.epochs, ...(f.keptEpoch !== null && { kept_epoch: f.keptEpoch }), test: f.test }));
     metrics.cv = {
       accuracy: summary((t) => t.accuracy),
       balanced_accuracy: summary((t) => t.balanced_accuracy),

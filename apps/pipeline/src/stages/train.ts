@@ -79,22 +79,50 @@ export interface TrainStageOptions {
   prefix?: string;
   /** Data-parallel worker threads (from resolveTrainWorkers); 1 or absent trains on this thread. */
   workers?: number;
+  /** The whole run's position, shown beside each epoch's bar (k-fold runs train several models). */
+  runEta?: RunEta;
+}
+
+/** Estimates the whole run's remaining training time from the epochs seen so far, across folds. */
+export class RunEta {
+  private epochsDone = 0;
+  private seconds = 0;
+
+  constructor(private readonly totalEpochs: number) {}
+
+  epochDone(seconds: number): void {
+    this.epochsDone++;
+    this.seconds += seconds;
+  }
+
+  /** e.g. `run 12/50 epochs, ~6 min left` (an upper bound: early stopping may end sooner). */
+  describe(): string {
+    const mean = this.epochsDone > 0 ? this.seconds / this.epochsDone : 0;
+    const left = Math.max(0, this.totalEpochs - this.epochsDone) * mean;
+    const eta = this.epochsDone === 0 ? '' : left < 90 ? `, ~${Math.round(left)} s left` : `, ~${Math.round(left / 60)} min left`;
+    return `run ${this.epochsDone}/${this.totalEpochs} epochs${eta}`;
+  }
 }
 
 export interface TrainStageResult {
   model: tf.LayersModel;
   params: number;
   epochs: EpochRecord[];
+  /** The epoch whose weights early stopping restored, or null when the last epoch's are kept. */
+  keptEpoch: number | null;
 }
 
 const fmt = (v: number) => v.toFixed(4);
 
 /** Backends on which data-parallel workers were measured faster than one thread (see README, "Training speed"). */
-const PARALLEL_FASTER_ON: ReadonlySet<string> = new Set(['wasm']);
+// native: one oneDNN thread per worker measured faster than one process with a thread per core
+// (OpenMP teams stall when a core is busy), and a batch of esc50-strong does not fit one wasm heap.
+const PARALLEL_FASTER_ON: ReadonlySet<string> = new Set(['wasm', 'native']);
 
 /**
  * `runtime.train_workers` as a worker count. 'auto': one worker per core on a backend where
- * data-parallel training measured faster (wasm: single-threaded kernels), when there are ≥ 2 cores;
+ * data-parallel training measured faster (wasm: single-threaded kernels; native: one oneDNN thread
+ * per worker), when there are ≥ 2 cores;
  * otherwise 1 (tfjs-node already uses every core inside each kernel).
  */
 export function resolveTrainWorkers(choice: TrainWorkers, backend: string, cores = availableParallelism()): { workers: number; reason: string } {
@@ -104,14 +132,16 @@ export function resolveTrainWorkers(choice: TrainWorkers, backend: string, cores
   return { workers: cores, reason: `auto: one per core on ${backend}` };
 }
 
-/** Builds the model, trains it, and prints each epoch as the seed does (plus accuracy and validation). */
+/** Builds the model, trains it, and prints a line per epoch: train loss and accuracy, validation, wall and CPU time. */
 export async function trainStage(opts: TrainStageOptions): Promise<TrainStageResult> {
   const { settings, log } = opts;
   const model = buildModel(opts.spec, { inputShape: opts.shape, nClasses: opts.nClasses, seed: opts.seed });
   const params = countParams(model);
   log.info(`${opts.prefix ?? ''}model: ${opts.spec.name}, ${params.toLocaleString('en-US')} parameters`);
   const batches = Math.ceil(opts.train.size / settings.batchSize);
-  let bar = log.progress(`epoch 1/${settings.epochs}`, batches);
+  const epochBar = (epoch: number) =>
+    log.progress(`${opts.prefix ?? ''}epoch ${epoch}/${settings.epochs}`, batches, { unit: 'batches', ...(opts.runEta && { note: opts.runEta.describe() }) });
+  let bar = epochBar(1);
   // Process CPU time (all threads, workers included) beside wall time: robust to other load.
   let cpuMark = process.cpuUsage();
   const result = await runTraining({
@@ -133,12 +163,13 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     onBatchEnd: (b) => bar.update(b.batch, { loss: b.meanLoss, acc: b.accuracy }),
     onEpochEnd: (e) => {
       bar.stop();
-      const val = e.valLoss !== undefined ? `, val_loss: ${fmt(e.valLoss)}, val_accuracy: ${fmt(e.valAccuracy ?? NaN)}` : '';
+      opts.runEta?.epochDone(e.seconds);
+      const val = e.valLoss !== undefined ? `  val loss ${fmt(e.valLoss)}  val acc ${fmt(e.valAccuracy ?? NaN)}` : '';
       log.info(
-        `${opts.prefix ?? ''}Epoch ${e.epoch}/${settings.epochs}, Loss: ${fmt(e.loss)}, accuracy: ${fmt(e.accuracy)}${val} (${e.seconds.toFixed(1)} s, ${cpuSeconds(cpuMark).toFixed(1)} s CPU)`,
+        `${opts.prefix ?? ''}epoch ${e.epoch}/${settings.epochs}  train loss ${fmt(e.loss)}  train acc ${fmt(e.accuracy)}${val}  (${e.seconds.toFixed(1)} s, ${cpuSeconds(cpuMark).toFixed(1)} s CPU)`,
       );
       cpuMark = process.cpuUsage();
-      if (e.epoch < settings.epochs) bar = log.progress(`epoch ${e.epoch + 1}/${settings.epochs}`, batches);
+      if (e.epoch < settings.epochs) bar = epochBar(e.epoch + 1);
     },
   });
   if (result.resumedFromEpoch > 0) log.info(`${opts.prefix ?? ''}resumed after epoch ${result.resumedFromEpoch}`);
@@ -154,7 +185,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     lr: e.lr,
     seconds: e.seconds,
   }));
-  return { model, params, epochs };
+  return { model, params, epochs, keptEpoch: result.bestEpoch };
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {

@@ -1,6 +1,6 @@
 import decode from 'audio-decode';
 import { AudioInputError } from '../problems.js';
-import { isPlainWav, isRiffWave, readWavHeader, readWavSamples, WAVE_FORMAT_MPEGLAYER3 } from './wav.js';
+import { isPlainWav, isRiffWave, readWavHeader, readWavSamples, WAVE_FORMAT_MPEGLAYER3, type WavHeader } from './wav.js';
 
 export interface AudioData {
   channels: Float32Array[];
@@ -25,27 +25,43 @@ export async function decodeAudio(bytes: Uint8Array, sourceName = '<bytes>', opt
   };
   if (bytes.length === 0) fail('empty file (0 bytes)');
 
-  let audio: AudioData;
-  if (isRiffWave(bytes)) {
-    audio = decodeWav(bytes, sourceName) ?? (await decodeWithLibrary(bytes, sourceName, options.timeoutMs));
-  } else {
-    audio = await decodeWithLibrary(bytes, sourceName, options.timeoutMs);
-  }
+  const audio = isRiffWave(bytes) ? await decodeWav(bytes, sourceName, options.timeoutMs) : await decodeWithLibrary(bytes, sourceName, options.timeoutMs);
   validateAudio(audio, sourceName);
   return audio;
 }
 
-/** The exact path for plain WAV; null when the WAV holds a codec that audio-decode must handle. */
-function decodeWav(bytes: Uint8Array, sourceName: string): AudioData | null {
-  let header;
+/**
+ * WAV by its codec: plain PCM/float exactly (libsndfile's scaling); an MP3 stream (format tag
+ * 0x0055, as some recorders write) decoded as the MP3 it is, as librosa's ffmpeg fallback does;
+ * µ-law, A-law and ADPCM by audio-decode (µ-law, A-law and MS ADPCM match libsndfile exactly).
+ */
+async function decodeWav(bytes: Uint8Array, sourceName: string, timeoutMs?: number): Promise<AudioData> {
+  let header: WavHeader;
   try {
     header = readWavHeader(bytes);
   } catch (e) {
     throw new AudioInputError(sourceName, `malformed WAV: ${(e as Error).message}`);
   }
   if (header.formatTag === WAVE_FORMAT_MPEGLAYER3) {
-    throw new AudioInputError(sourceName, 'unsupported WAV codec: MP3 stream inside a RIFF/WAVE container (format tag 0x0055); convert it to .mp3 or PCM WAV');
+    return decodeWithLibrary(bytes.subarray(header.dataOffset, header.dataOffset + header.dataBytes), sourceName, timeoutMs);
   }
+  const unsupported = UNSUPPORTED_WAV_CODECS.get(header.formatTag);
+  if (unsupported) {
+    const tag = `0x${header.formatTag.toString(16).padStart(4, '0')}`;
+    throw new AudioInputError(sourceName, `unsupported WAV codec: ${unsupported} (format tag ${tag}); convert it to PCM WAV or FLAC (e.g. sox in.wav -e signed-integer out.wav)`);
+  }
+  return decodePlainWav(bytes, header, sourceName) ?? decodeWithLibrary(bytes, sourceName, timeoutMs);
+}
+
+/** WAV codecs libsndfile reads and no decoder here does: named, so the message says what the file holds. */
+const UNSUPPORTED_WAV_CODECS: ReadonlyMap<number, string> = new Map([
+  [0x0031, 'GSM 6.10'],
+  [0x0040, 'G.721 ADPCM'],
+  [0x0064, 'G.726 ADPCM'],
+]);
+
+/** The exact path for plain PCM/float WAV; null for other codecs. */
+function decodePlainWav(bytes: Uint8Array, header: WavHeader, sourceName: string): AudioData | null {
   if (!isPlainWav(header)) return null;
   if (header.dataBytes < header.declaredDataBytes) {
     throw new AudioInputError(sourceName, `truncated WAV: header declares ${header.declaredDataBytes} bytes of audio data but the file holds ${header.dataBytes}`);

@@ -1,70 +1,63 @@
-import loadSpeex from '@echogarden/speex-resampler-wasm/simd';
+import { resampleSoxr, soxrBinding } from './resample-soxr.js';
+import { resampleSpeex, type ResampleQuality } from './resample-speex.js';
+
+export type { ResampleQuality } from './resample-speex.js';
 
 /**
- * Resampler quality. All use the Speex resampler (WASM + SIMD), a windowed-sinc polyphase filter.
- * 'hq' (Speex quality 8) is the closest match to librosa's soxr_hq that we measured, and also fast;
- * see README for the error/speed table.
+ * The resampler that ran, by librosa's `res_type` name: 'soxr_hq' (librosa 0.11's default, libsoxr
+ * through the native addon: bit-identical to librosa) or 'speex' (WebAssembly; features within
+ * ~0.02 dB of librosa's). Features differ slightly between them, so caches and runs record which.
  */
-export type ResampleQuality = 'hq' | 'medium' | 'fast';
+export type ResType = 'soxr_hq' | 'speex';
+/** 'auto': soxr_hq where the native addon is built, speex otherwise. */
+export type ResTypeOption = ResType | 'auto';
 
-const SPEEX_QUALITY: Record<ResampleQuality, number> = { hq: 8, medium: 6, fast: 4 };
+export interface ResampleOptions {
+  /** Default 'auto'. */
+  resType?: ResTypeOption;
+  /** Speex quality, for res_type 'speex' only. Default 'hq'. */
+  quality?: ResampleQuality;
+}
 
-const speex = await loadSpeex();
-
-/** One resampler state per (rates, quality): building its filter table is the expensive part. */
-const states = new Map<string, number>();
-
-function stateFor(fromSr: number, toSr: number, quality: ResampleQuality): number {
-  const key = `${fromSr}>${toSr}@${quality}`;
-  let state = states.get(key);
-  if (state === undefined) {
-    const errPtr = speex._malloc(4);
-    state = speex._speex_resampler_init(1, fromSr, toSr, SPEEX_QUALITY[quality], errPtr);
-    const err = speex.HEAPU32[errPtr >> 2]!;
-    speex._free(errPtr);
-    if (!state || err !== 0) throw new Error(`resample: cannot build a resampler for ${fromSr} → ${toSr} Hz (speex error ${err})`);
-    states.set(key, state);
-  } else {
-    speex._speex_resampler_reset_mem(state);
+export class ResamplerUnavailableError extends Error {
+  constructor(readonly resType: ResType, reason: string) {
+    super(`res_type '${resType}' is not available: ${reason}`);
+    this.name = 'ResamplerUnavailableError';
   }
-  return state;
+}
+
+/** Which resampler `resType` means on this machine; throws ResamplerUnavailableError for soxr_hq without the addon. */
+export function resolveResType(resType: ResTypeOption = 'auto'): ResType {
+  if (resType === 'speex') return 'speex';
+  if (resType !== 'soxr_hq' && resType !== 'auto') throw new Error(`resample: unknown res_type '${String(resType)}' (expected auto, soxr_hq or speex)`);
+  const { soxr, status } = soxrBinding();
+  if (soxr) return 'soxr_hq';
+  if (resType === 'auto') return 'speex';
+  throw new ResamplerUnavailableError('soxr_hq', status);
+}
+
+/** Why 'auto' picks what it picks: "native libsoxr-0.1.3", or "soxr_hq unavailable: <why, and how to get it>". */
+export function resamplerStatus(): string {
+  const { soxr, status } = soxrBinding();
+  return soxr ? status : `soxr_hq unavailable: ${status}`;
+}
+
+/** librosa.resample's output length (fix=True): ceil(n · ratio), with ratio as librosa computes it. */
+export function resampledLength(n: number, fromSr: number, toSr: number): number {
+  return Math.ceil(n * (toSr / fromSr));
 }
 
 /**
  * Resamples mono audio as librosa.resample(fix=True) does: output length ceil(n · toSr / fromSr),
- * sample k at time k / toSr (the filter delay is compensated, no shift), zero-padded past the end.
+ * sample k at time k / toSr (no delay), zero-padded past the end.
  */
-export function resample(y: Float32Array, fromSr: number, toSr: number, quality: ResampleQuality = 'hq'): Float32Array {
+export function resample(y: Float32Array, fromSr: number, toSr: number, options: ResampleOptions = {}): Float32Array {
   if (!(fromSr > 0) || !(toSr > 0) || !Number.isInteger(fromSr) || !Number.isInteger(toSr)) {
     throw new Error(`resample: sample rates must be positive integers, got ${fromSr} → ${toSr}`);
   }
-  if (!(quality in SPEEX_QUALITY)) throw new Error(`resample: unknown quality '${quality}' (expected hq, medium or fast)`);
+  const resType = resolveResType(options.resType);
   if (fromSr === toSr) return y.slice();
-  const outLength = Math.ceil((y.length * toSr) / fromSr);
-  if (y.length === 0) return new Float32Array(0);
-
-  const state = stateFor(fromSr, toSr, quality);
-  speex._speex_resampler_skip_zeros(state);
-  // Feeding `latency` trailing zeros flushes the filter so the last output samples are complete.
-  const inLength = y.length + speex._speex_resampler_get_input_latency(state);
-  const inPtr = speex._malloc(inLength * 4);
-  const outPtr = speex._malloc((outLength + 1) * 4);
-  const lengthsPtr = speex._malloc(8);
-  try {
-    const heap = speex.HEAPF32;
-    heap.set(y, inPtr >> 2);
-    heap.fill(0, (inPtr >> 2) + y.length, (inPtr >> 2) + inLength);
-    speex.HEAPU32[lengthsPtr >> 2] = inLength;
-    speex.HEAPU32[(lengthsPtr >> 2) + 1] = outLength;
-    const err = speex._speex_resampler_process_float(state, 0, inPtr, lengthsPtr, outPtr, lengthsPtr + 4);
-    if (err !== 0) throw new Error(`resample: speex error ${err}`);
-    const written = speex.HEAPU32[(lengthsPtr >> 2) + 1]!;
-    const out = new Float32Array(outLength);
-    out.set(speex.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + Math.min(written, outLength)));
-    return out;
-  } finally {
-    speex._free(inPtr);
-    speex._free(outPtr);
-    speex._free(lengthsPtr);
-  }
+  const outLength = resampledLength(y.length, fromSr, toSr);
+  if (resType === 'soxr_hq') return resampleSoxr(y, fromSr, toSr, outLength);
+  return resampleSpeex(y, fromSr, toSr, outLength, options.quality ?? 'hq');
 }

@@ -3,7 +3,7 @@ import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
 import { toProblem, type Problem } from '../problems.js';
 import { ensureDownloaded } from '../download.js';
 import { parseCsv } from './csv.js';
-import { DEFAULT_AUDIO_EXTENSIONS, type AudioItem, type DatasetSource, type ScanResult } from './types.js';
+import { DEFAULT_AUDIO_EXTENSIONS, type AudioItem, type DatasetPreset, type DatasetSource, type ScanResult } from './types.js';
 import { describeFsError, walkFiles } from './walk.js';
 
 /** FSDD: `{digit}_{speaker}_{index}.wav`; group = speaker. */
@@ -17,6 +17,7 @@ export async function scanDataset(source: DatasetSource): Promise<ScanResult> {
   switch (source.kind) {
     case 'folder':
       items = await scanFolder(source.root, source.extensions ?? DEFAULT_AUDIO_EXTENSIONS, problems, warnings);
+      if (source.pattern !== undefined) items = withNameFields(items, toRegExp(source.pattern, false), warnings);
       break;
     case 'filename':
       items = await scanFilenames(source.root, toRegExp(source.pattern), source.extensions ?? DEFAULT_AUDIO_EXTENSIONS, problems);
@@ -39,10 +40,30 @@ export async function scanDataset(source: DatasetSource): Promise<ScanResult> {
   return { items, classes: [...counts.keys()].sort(), problems, warnings };
 }
 
-function toRegExp(pattern: RegExp | string): RegExp {
+function toRegExp(pattern: RegExp | string, needsLabel = true): RegExp {
   const re = typeof pattern === 'string' ? new RegExp(pattern) : pattern;
-  if (!/\(\?<label>/.test(re.source)) throw new Error(`filename pattern ${re} must have a named group (?<label>…)`);
+  if (needsLabel && !/\(\?<label>/.test(re.source)) throw new Error(`filename pattern ${re} must have a named group (?<label>…)`);
+  if (!needsLabel && !/\(\?<(group|index|fold)>/.test(re.source)) {
+    throw new Error(`file name pattern ${re} must have a named group (?<group>…), (?<index>…) or (?<fold>…)`);
+  }
   return re;
+}
+
+/** Copies the pattern's named groups (group, index, fold) onto each item; a name that does not match is warned about once per file. */
+function withNameFields(items: AudioItem[], pattern: RegExp, warnings: Problem[]): AudioItem[] {
+  return items.map((item) => {
+    const g = pattern.exec(basename(item.path))?.groups;
+    if (!g) {
+      warnings.push({ path: item.path, reason: `file name does not match ${pattern}; it has no group` });
+      return item;
+    }
+    return {
+      ...item,
+      ...(g.group !== undefined && { group: g.group }),
+      ...(g.index !== undefined && { index: Number(g.index) }),
+      ...(g.fold !== undefined && { fold: Number(g.fold) }),
+    };
+  });
 }
 
 const hasExtension = (extensions: readonly string[]) => {
@@ -118,7 +139,9 @@ async function scanCsv(source: Extract<DatasetSource, { kind: 'csv' }>, problems
   }
   const col = (name: string | undefined): number => (name === undefined ? -1 : header.indexOf(name));
   const { columns } = source;
-  const missing = [columns.path, columns.label, columns.fold, columns.group].filter((c): c is string => c !== undefined && col(c) < 0);
+  const templateColumns = source.pathTemplate ? [...source.pathTemplate.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!) : [];
+  const pathColumns = source.pathTemplate ? templateColumns : [columns.path];
+  const missing = [...pathColumns, columns.label, columns.fold, columns.group].filter((c): c is string => c !== undefined && col(c) < 0);
   if (missing.length > 0) {
     problems.push({ path: manifest, reason: `manifest has no column ${missing.map((m) => `'${m}'`).join(', ')} (columns: ${header.join(', ')})` });
     return [];
@@ -126,9 +149,15 @@ async function scanCsv(source: Extract<DatasetSource, { kind: 'csv' }>, problems
   const [pathCol, labelCol, foldCol, groupCol] = [col(columns.path), col(columns.label), col(columns.fold), col(columns.group)];
   const items: AudioItem[] = [];
   const seen = new Set<string>();
+  const fileOf = (row: string[]): string | undefined =>
+    source.pathTemplate
+      ? templateColumns.some((c) => !row[col(c)]?.trim())
+        ? undefined
+        : source.pathTemplate.replace(/\{([^}]+)\}/g, (_, c: string) => row[col(c)]!.trim())
+      : row[pathCol]?.trim();
   rows.forEach((row, r) => {
     const where = `${manifest}:${r + 2}`;
-    const file = row[pathCol]?.trim();
+    const file = fileOf(row);
     const label = row[labelCol]?.trim();
     if (!file || !label) {
       problems.push({ path: where, reason: `row has no ${!file ? `'${columns.path}'` : `'${columns.label}'`}` });
@@ -157,7 +186,7 @@ async function scanCsv(source: Extract<DatasetSource, { kind: 'csv' }>, problems
 
 async function scanPreset(source: Extract<DatasetSource, { kind: 'preset' }>, problems: Problem[]): Promise<AudioItem[]> {
   if (source.download) {
-    const marker = source.preset === 'fsdd' ? null : join('meta', 'esc50.csv');
+    const marker = source.preset === 'fsdd' ? null : PRESET_MANIFESTS[source.preset].manifest;
     await ensureDownloaded(source.root, source.download, marker);
   }
   if (source.preset === 'fsdd') {
@@ -165,17 +194,24 @@ async function scanPreset(source: Extract<DatasetSource, { kind: 'preset' }>, pr
     const root = (await isDirectory(recordings, [])) ? recordings : source.root;
     return scanFilenames(root, FSDD_PATTERN, ['.wav'], problems);
   }
-  return scanCsv(
-    {
-      kind: 'csv',
-      root: source.root,
-      manifest: join('meta', 'esc50.csv'),
-      audioDir: 'audio',
-      columns: { path: 'filename', label: 'category', fold: 'fold', group: 'src_file' },
-    },
-    problems,
-  );
+  return scanCsv({ kind: 'csv', root: source.root, ...PRESET_MANIFESTS[source.preset] }, problems);
 }
+
+/** Where the CSV presets keep their manifest and audio, and which columns say what. */
+const PRESET_MANIFESTS: Record<Exclude<DatasetPreset, 'fsdd'>, Omit<Extract<DatasetSource, { kind: 'csv' }>, 'kind' | 'root'>> = {
+  esc50: {
+    manifest: join('meta', 'esc50.csv'),
+    audioDir: 'audio',
+    columns: { path: 'filename', label: 'category', fold: 'fold', group: 'src_file' },
+  },
+  // audio/fold<N>/<slice_file_name>; fsID is the source recording, whose slices share a fold.
+  urbansound8k: {
+    manifest: join('metadata', 'UrbanSound8K.csv'),
+    audioDir: 'audio',
+    columns: { path: 'slice_file_name', label: 'class', fold: 'fold', group: 'fsID' },
+    pathTemplate: 'fold{fold}/{slice_file_name}',
+  },
+};
 
 async function isDirectory(path: string, problems: Problem[]): Promise<boolean> {
   try {

@@ -17,8 +17,12 @@ export interface DownloadSpec {
 }
 
 export type DatasetSource =
-  /** One sub-folder per class under `root` (nested folders allowed; the top one is the label). */
-  | { kind: 'folder'; root: string; extensions?: readonly string[] }
+  /**
+   * One sub-folder per class under `root` (nested folders allowed; the top one is the label).
+   * `pattern`, a regex on file names with named groups `group`, `index` or `fold`, adds those
+   * (a speaker or recording id for a group split) while the folders give the labels.
+   */
+  | { kind: 'folder'; root: string; extensions?: readonly string[]; pattern?: RegExp | string }
   /** Labels from file names: a regex with named groups `label`, and optional `group`, `index`, `fold`. */
   | { kind: 'filename'; root: string; pattern: RegExp | string; extensions?: readonly string[] }
   /** A CSV manifest; `audioDir` (default `root`) is where relative paths resolve. */
@@ -28,9 +32,17 @@ export type DatasetSource =
       manifest: string;
       audioDir?: string;
       columns: { path: string; label: string; fold?: string; group?: string };
+      /**
+       * A path built from several columns, e.g. UrbanSound8K's `fold{fold}/{slice_file_name}`;
+       * each `{name}` is that column's value. Replaces the `path` column.
+       */
+      pathTemplate?: string;
     }
   /** Known public datasets. `download` fetches and verifies the archive when `root` has no data. */
-  | { kind: 'preset'; preset: 'fsdd' | 'esc50'; root: string; download?: DownloadSpec };
+  | { kind: 'preset'; preset: DatasetPreset; root: string; download?: DownloadSpec };
+
+/** Public datasets whose layout, labels and official split earshot knows. */
+export type DatasetPreset = 'fsdd' | 'esc50' | 'urbansound8k';
 
 export interface ScanResult {
   items: AudioItem[];

@@ -7,6 +7,7 @@ import { maxPoolGrad } from './max-pool-grad.js';
 import { passThrough } from './pass-through.js';
 import { sumLeadingAxes } from './sum.js';
 import { tile } from './tile.js';
+import { overrideWasmKernels } from './override.js';
 import { WasmOps, type Attrs, type Inputs, type RawKernelFunc, type TensorInfo, type WasmBackendInternals } from './wasm-ops.js';
 
 /** A kernel earshot registers on the wasm backend, and why. */
@@ -67,7 +68,7 @@ const REPAIRS: ReadonlyArray<RepairedKernel & { repair: Repair }> = [
 
 /** Stock kernels captured before we replaced them; undefined where wasm had none. */
 let stockKernels: Map<string, RawKernelFunc> | null = null;
-let replaced: Map<string, tf.KernelConfig | undefined> | null = null;
+let restore: (() => void) | null = null;
 
 function captureStock(): Map<string, RawKernelFunc> {
   const stock = new Map<string, RawKernelFunc>();
@@ -96,39 +97,23 @@ export function registerRepairedKernels(only?: readonly string[]): string[] {
   unregisterRepairedKernels();
   stockKernels ??= captureStock();
   const stock = stockKernels;
-  replaced = new Map();
-  for (const { name, repair } of REPAIRS.filter((r) => only === undefined || only.includes(r.name))) {
-    const previous = tf.getKernel(name, 'wasm');
-    replaced.set(name, previous);
-    const fallback = previous?.kernelFunc as RawKernelFunc | undefined;
-    if (previous !== undefined) tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({
-      kernelName: name,
-      backendName: 'wasm',
-      kernelFunc: (({ inputs, attrs, backend }: { inputs: Inputs; attrs: Attrs; backend: BackendWasm }) => {
-        const ops = new WasmOps(backend as BackendWasm & WasmBackendInternals, stock);
-        try {
-          const out = repair(ops, inputs, attrs);
-          if (out !== null) return out;
-        } finally {
-          ops.release();
-        }
-        if (fallback === undefined) {
-          throw new Error(`tf-runtime: ${name} with these attributes is not supported on wasm`);
-        }
-        return fallback({ inputs, attrs, backend });
-      }) as unknown as tf.KernelFunc,
-    });
-  }
-  return [...replaced.keys()];
+  const chosen = REPAIRS.filter((r) => only === undefined || only.includes(r.name));
+  restore = overrideWasmKernels(chosen.map(({ name, repair }) => ({
+    name,
+    run: (inputs, attrs, backend) => {
+      const ops = new WasmOps(backend as BackendWasm & WasmBackendInternals, stock);
+      try {
+        return repair(ops, inputs, attrs);
+      } finally {
+        ops.release();
+      }
+    },
+  })));
+  return chosen.map((r) => r.name);
 }
 
 /** Restores the stock wasm kernels (for benchmarks and tests comparing both). */
 export function unregisterRepairedKernels(): void {
-  if (replaced === null) return;
-  for (const [name, previous] of replaced) {
-    tf.unregisterKernel(name, 'wasm');
-    if (previous !== undefined) tf.registerKernel(previous);
-  }
-  replaced = null;
+  restore?.();
+  restore = null;
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { currentBackend, type BackendChoice } from '@earshot/tf-runtime';
 import type { Adam } from '../adam.js';
 import type { TrainingEngine } from '../engine.js';
 import type { StepBatch } from '../step.js';
@@ -22,8 +23,10 @@ export function workerUrl(): URL {
   throw new Error(`@earshot/trainer: worker entry not found at ${fileURLToPath(sibling)} or ${fileURLToPath(built)}; run \`pnpm --filter @earshot/trainer build\``);
 }
 
-/** The earshot backend choice matching this thread's tfjs backend, so workers compute alike. */
-function currentBackend(): 'node' | 'wasm' | 'cpu' {
+/** The earshot backend this thread runs (native and wasm are both tfjs' wasm), so workers compute alike. */
+function callerBackend(): BackendChoice {
+  const chosen = currentBackend();
+  if (chosen !== null) return chosen;
   const name = tf.getBackend();
   return name === 'tensorflow' ? 'node' : name === 'wasm' ? 'wasm' : 'cpu';
 }
@@ -108,12 +111,14 @@ export async function parallelEngine(model: tf.LayersModel, variables: tf.Variab
   const url = workerUrl();
   const channels = Array.from({ length: count }, () => new WorkerChannel(new Worker(url)));
   const topology = model.toJSON(null, false) as object;
-  const backend = options.backend ?? currentBackend();
+  const backend = options.backend ?? callerBackend();
+  // oneDNN's threads per worker: the cores shared out, so workers × threads never oversubscribe.
+  const nativeThreads = options.nativeThreads ?? Math.max(1, Math.floor(availableParallelism() / count));
   try {
     await Promise.all(
       channels.map((c, k) =>
         c.request({
-          kind: 'init', topology, backend, weights: sharedWeights, weightSizes, trainableFlags,
+          kind: 'init', topology, backend, nativeThreads, weights: sharedWeights, weightSizes, trainableFlags,
           grads: sharedGrads, moments: sharedMoments, flatSize, slot: k, segments,
           range: [Math.floor((k * flatSize) / count), Math.floor(((k + 1) * flatSize) / count)], hyper,
         }),

@@ -15,6 +15,8 @@ export type ToWorker =
       /** model.toJSON() topology; the worker rebuilds the same network from it. */
       topology: object;
       backend: BackendChoice;
+      /** oneDNN threads of this worker when `backend` is native. */
+      nativeThreads: number;
       /** All weights (model.weights order), float32; the workers' Adam updates write the trainable ones. */
       weights: SharedArrayBuffer;
       weightSizes: number[];

@@ -46,7 +46,7 @@ function loadSharedWeights(): void {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.kind) {
     case 'init': {
-      const info = await initBackend({ backend: message.backend });
+      const info = await initBackend({ backend: message.backend, nativeThreads: message.nativeThreads });
       model = await tf.models.modelFromJSON({ modelTopology: message.topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
       variables = trainableVariables(model);
       weights = new Float32Array(message.weights);
