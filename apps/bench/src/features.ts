@@ -144,7 +144,7 @@ function chunked<T>(items: readonly T[], chunks: number): T[][] {
  * librosa and earshot single-threaded on the same files, chunk by chunk in turn, so that both sides
  * see the same machine (a shared machine's load changes within a minute); totals over all chunks.
  */
-async function singleThreadedRows(files: readonly string[], chunks: number): Promise<Measure> {
+async function singleThreadedRows(files: readonly string[], chunks: number): Promise<{ earshot: Measure; librosa: Measure | null }> {
   let librosaError = librosaMissing();
   let librosa: Totals | undefined;
   const librosaStages = { load: 0, melDb: 0 };
@@ -173,7 +173,7 @@ async function singleThreadedRows(files: readonly string[], chunks: number): Pro
     console.log(`  librosa: not measured (${librosaError})`);
   }
   for (const [resType, totals] of earshot) console.log(row(`earshot, ${resType}, 1 thread`, measureOf(totals), reference));
-  return measureOf(earshot.get(resTypes[0]!)!);
+  return { earshot: measureOf(earshot.get(resTypes[0]!)!), librosa: reference };
 }
 
 async function benchSet(title: string, files: readonly string[], maxWorkers: number, chunks: number): Promise<void> {
@@ -189,8 +189,9 @@ async function benchSet(title: string, files: readonly string[], maxWorkers: num
   for (let w = 1; w <= maxWorkers; w++) {
     const m = await pooled(files, w);
     one ??= m;
-    const scaling = `   scaling ${(m.rate / single.rate).toFixed(2)}× 1 thread, ${(m.rate / one.rate).toFixed(2)}× 1 worker`;
-    console.log(row(`earshot pool, ${w} worker${w > 1 ? 's' : ''} (${resTypes[0]})`, m, null, scaling));
+    const scaling = `   scaling ${(m.rate / single.earshot.rate).toFixed(2)}× 1 thread, ${(m.rate / one.rate).toFixed(2)}× 1 worker`;
+    // One worker is one core, as the pipeline extracts features: its ratio is per core; more workers' is per machine.
+    console.log(row(`earshot pool, ${w} worker${w > 1 ? 's' : ''} (${resTypes[0]})`, m, single.librosa, scaling));
   }
 }
 
