@@ -28,9 +28,10 @@ async function yamlFile(text: string): Promise<string> {
 }
 
 describe('experiment defaults', () => {
-  it('are the seed recipe', () => {
-    const c = parseExperiment({ dataset: { root: 'data' } });
-    expect(c.audio).toEqual({ sr: 22050, duration: null, pad: 'zeros', crop: 'start', res_type: 'auto' });
+  it('recipe: seed keeps every seed default', () => {
+    const c = parseExperiment({ recipe: 'seed', dataset: { root: 'data' } });
+    expect(c.audio).toMatchObject({ sr: 22050, duration: null, pad: 'zeros', crop: 'start' });
+    expect(c.dataset.labels).toBeUndefined();
     expect(recipeFromConfig(c)).toEqual({
       version: 1,
       sr: 22050,
@@ -51,6 +52,21 @@ describe('experiment defaults', () => {
     expect(c.output.dir).toBe('runs');
   });
 
+  it('without recipe: seed, left-out keys take the defaults for a user\'s own folder', () => {
+    const c = parseExperiment({ dataset: { root: 'data' } });
+    expect(c.recipe).toBe('default');
+    expect(c.dataset.labels).toEqual({ source: 'auto' });
+    expect(c.audio.duration).toBe('auto');
+    expect(c.split).toEqual({ kind: 'auto', test: 0.2, validation: 0.1 });
+    expect(c.features.normalize).toBe('standardize');
+    expect(trainSettings(c)).toMatchObject({ epochs: 30, earlyStopping: { monitor: 'val_loss', patience: 5, minDelta: 0 } });
+    expect(() => recipeFromConfig(c)).toThrow(/audio\.duration auto needs the duration chosen from the scan/);
+    expect(recipeFromConfig(c, 0.7).clip).toEqual({ duration: 0.7, pad: 'zeros', crop: 'start' });
+    // What the file says wins; a split without validation gets no early stopping.
+    const own = parseExperiment({ dataset: { root: 'd', preset: 'fsdd' }, split: { kind: 'official' }, audio: { duration: 1 }, train: { epochs: 5 } });
+    expect([own.dataset.labels, own.audio.duration, own.train.epochs, own.train.early_stopping]).toEqual([undefined, 1, 5, null]);
+  });
+
   it('maps snake_case to the packages’ camelCase options', () => {
     const c = parseExperiment({
       dataset: { root: 'd' },
@@ -65,7 +81,7 @@ describe('experiment defaults', () => {
       mel: { fmax: 7000 },
       db: { kind: 'amplitude', amin: 1e-5, topDb: null },
     });
-    expect(recipeFromConfig(parseExperiment({ dataset: { root: 'd' }, features: { db: { kind: 'none' }, n_mfcc: 13 } }))).toMatchObject({ db: null, mfcc: { nMfcc: 13 } });
+    expect(recipeFromConfig(parseExperiment({ recipe: 'seed', dataset: { root: 'd' }, features: { db: { kind: 'none' }, n_mfcc: 13 } }))).toMatchObject({ db: null, mfcc: { nMfcc: 13 } });
     expect(modelSpec(c)).toMatchObject({ name: 'cnn', channels: [8, 16], denseUnits: 32, kernelSize: 3 });
   });
 });

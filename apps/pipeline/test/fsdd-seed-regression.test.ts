@@ -27,6 +27,7 @@ beforeAll(async () => {
   await writeFile(
     join(work, 'seed.yaml'),
     [
+      'recipe: seed',
       'name: fsdd-subset',
       'seed: 0',
       'dataset: { root: data, preset: fsdd }',

@@ -27,7 +27,9 @@ describe('split planning', () => {
 
   it('official needs a preset, early stopping a validation split (config errors at the key)', () => {
     expect(() => parseExperiment({ dataset: { root: '/d' }, split: { kind: 'official' } })).toThrow(/split\.kind: official needs dataset\.preset/);
-    expect(() => parseExperiment({ dataset: { root: '/d' }, train: { early_stopping: { patience: 2 } } })).toThrow(/train\.early_stopping: needs a validation split/);
+    expect(() => parseExperiment({ dataset: { root: '/d' }, split: { kind: 'stratified' }, train: { early_stopping: { patience: 2 } } })).toThrow(
+      /train\.early_stopping: needs a validation split/,
+    );
     expect(splitSpec(parseExperiment({ dataset: { root: '/d', preset: 'esc50' }, split: { kind: 'official', validation: 0.1 } }))).toEqual({ kind: 'folds', validation: 0.1 });
   });
 

@@ -6,6 +6,7 @@ import { resolveRunResampler } from '../features/res-type.js';
 import { createLogger } from '../log.js';
 import { clipKeyer, featureJobs } from '../stages/features.js';
 import { scanStage } from '../stages/scan.js';
+import { autoDuration } from '../stages/dataset.js';
 import { loadSplitLists, planSplits } from '../stages/split.js';
 
 /** `cache export <experiment.yaml> --out features.npz`: the experiment's cached features, for numpy. */
@@ -13,7 +14,7 @@ export async function cacheExportCommand(file: string, opts: { out: string; set:
   const config = await loadExperiment(file, opts.set);
   const scan = await scanStage(config, createLogger({ quiet: true }));
   const plan = planSplits(scan.items, config, await loadSplitLists(config, scan.root));
-  const recipe = recipeFromConfig(config);
+  const recipe = recipeFromConfig(config, autoDuration(config, scan)?.seconds);
   const jobs = featureJobs(scan, plan, recipe);
   const role = new Map<number, string>();
   const f = plan.folds[0]!;

@@ -12,7 +12,7 @@ import {
 } from '@earshot/dataset-io';
 import { loadExperiment } from '../config/index.js';
 import { EXIT_FAILED, UsageError } from '../errors.js';
-import { datasetRoot, datasetSource, scanReport, scanSource } from '../stages/scan.js';
+import { datasetRoot, resolveDatasetSource, scanReport, scanSource } from '../stages/scan.js';
 
 export interface Inspection {
   root: string;
@@ -54,7 +54,7 @@ async function layoutOf(target: string): Promise<Inspection['layout']> {
   }
   const config = await loadExperiment(target);
   const root = await datasetRoot(config);
-  const source = datasetSource(config, root);
+  const source = await resolveDatasetSource(config, root);
   return { source, description: `from ${target}: ${source.kind === 'preset' ? `preset ${source.preset}` : `${source.kind} labels`}` };
 }
 

@@ -66,13 +66,34 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return lines;
 }
 
-/** Validates a parsed experiment object, filling defaults. */
+/** Validates a parsed experiment object, filling defaults (`recipe`'s, then the schema's). */
 export function parseExperiment(raw: unknown, source = 'experiment'): ExperimentConfig {
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(source, ['(root): expected a mapping']);
-  const result = experimentSchema.safeParse(raw);
+  const result = experimentSchema.safeParse(withRecipeDefaults(raw as Raw));
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   return result.data;
+}
+
+const isMapping = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * `recipe: default` (the default): keys the file leaves out take values that work on a user's own
+ * folder, measured on FSDD, the demo and spoken words (see the README). The schema's own defaults
+ * are the seed recipe's, which `recipe: seed` keeps.
+ */
+function withRecipeDefaults(raw: Raw): Raw {
+  if (raw.recipe === 'seed') return raw;
+  const section = (key: string): Raw => (isMapping(raw[key]) ? { ...(raw[key] as Raw) } : {});
+  const [dataset, audio, features, train] = [section('dataset'), section('audio'), section('features'), section('train')];
+  if (isMapping(raw.dataset) && dataset.preset === undefined && dataset.labels === undefined) dataset.labels = { source: 'auto' };
+  if (audio.duration === undefined) audio.duration = 'auto';
+  if (features.normalize === undefined) features.normalize = 'standardize';
+  if (train.epochs === undefined) train.epochs = 30;
+  const split = raw.split === undefined ? { kind: 'auto', test: 0.2, validation: 0.1 } : raw.split;
+  const validation = isMapping(split) && typeof split.validation === 'number' ? split.validation : 0;
+  if (train.early_stopping === undefined && validation > 0) train.early_stopping = { monitor: 'val_loss', patience: 5 };
+  return { ...raw, ...(isMapping(raw.dataset) && { dataset }), audio, features, train, split };
 }
 
 /** Path keys an experiment may write; relative ones resolve against the experiment file's folder. */

@@ -11,6 +11,7 @@ const positiveInt = z.number().int().positive();
 const fraction = z.number().min(0).lt(1);
 
 const labelSource = z.discriminatedUnion('source', [
+  z.strictObject({ source: z.literal('auto') }).describe('detected: a CSV manifest naming the files, else class folders, else labels in file names'),
   z
     .strictObject({
       source: z.literal('folder'),
@@ -92,6 +93,9 @@ const splitShared = {
 };
 
 const split = z.discriminatedUnion('kind', [
+  z
+    .strictObject({ kind: z.literal('auto'), test: fraction.default(0.2), ...splitShared })
+    .describe('group when every file has a group (speaker, recording), else stratified'),
   z.strictObject({ kind: z.literal('random'), test: fraction.default(0.2), ...splitShared }),
   z.strictObject({ kind: z.literal('stratified'), test: fraction.default(0.2), ...splitShared }),
   z.strictObject({ kind: z.literal('group'), test: fraction.default(0.2), ...splitShared }),
@@ -119,7 +123,11 @@ const split = z.discriminatedUnion('kind', [
 
 export const audioSection = z.strictObject({
   sr: positiveInt.default(22050).describe('target sample rate (librosa.load sr)'),
-  duration: z.number().positive().nullable().default(null).describe('seconds; pad/crop every clip to it (null: clips must match)'),
+  duration: z
+    .union([z.number().positive(), z.literal('auto')])
+    .nullable()
+    .default(null)
+    .describe("seconds; pad/crop every clip to it. auto: the clips' common length, else their 95th percentile rounded up to 0.1 s; null: clips must match"),
   pad: z.enum(['zeros', 'wrap', 'reflect']).default('zeros'),
   crop: z.enum(['start', 'center', 'random']).default('start').describe('random crops training clips only, seeded'),
   res_type: z
@@ -224,6 +232,13 @@ const runtime = z.strictObject({
 });
 
 export const experimentSchema = z.strictObject({
+  recipe: z
+    .enum(['default', 'seed'])
+    .default('default')
+    .describe(
+      'default: keys left out take defaults for your own data (audio.duration auto, split auto with validation 0.1, ' +
+        'features.normalize standardize, train.epochs 30 with early stopping, labels detected); seed: the seed recipe\'s (the values shown here)',
+    ),
   name: z.string().regex(/^[\w.-]+$/, 'letters, digits, dot, dash and underscore only').default('experiment'),
   seed: z.number().int().min(0).default(0),
   dataset: dataset,

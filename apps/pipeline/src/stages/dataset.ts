@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderScanSummary } from '@earshot/dataset-io';
+import { chooseDuration, isProblem, renderScanSummary, type AudioProbe, type DurationChoice } from '@earshot/dataset-io';
 import type { ExperimentConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { runFiles } from '../run-dir.js';
@@ -11,6 +11,8 @@ import { firstFoldManifest, loadSplitLists, planSplits, type SplitPlan } from '.
 export interface DatasetStageResult {
   scan: ScanStageResult;
   plan: SplitPlan;
+  /** `audio.duration: auto` chosen from the scanned clips (undefined when the config gives it). */
+  clipDuration?: number;
 }
 
 /** Scans the dataset, plans the splits and writes the scan report (it flags duplicate files across splits). */
@@ -24,7 +26,16 @@ export async function datasetStage(config: ExperimentConfig, runDir: string, log
   // The terminal gets a summary; the full report (histograms, every bad file, duplicates) is in the run directory.
   log.info(`${renderScanSummary(report.json).trimEnd()}\n  full report: ${join(runDir, runFiles.scanReport)}`);
   reportSkipped(scan.skipped, config, log);
-  return { scan, plan };
+  const choice = autoDuration(config, scan);
+  if (!choice) return { scan, plan };
+  log.info(`audio.duration auto: ${choice.seconds} s (${choice.reason})`);
+  return { scan, plan, clipDuration: choice.seconds };
+}
+
+/** The clip duration `audio.duration: auto` means for these scanned clips; undefined when the config gives one. */
+export function autoDuration(config: ExperimentConfig, scan: ScanStageResult): DurationChoice | undefined {
+  if (config.audio.duration !== 'auto') return undefined;
+  return chooseDuration(scan.probes.filter((p): p is AudioProbe => !isProblem(p)).map((p) => p.durationSec));
 }
 
 /** Warns about each skipped file, or stops at the first with `dataset.on_error: fail`. */

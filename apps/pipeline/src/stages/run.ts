@@ -32,9 +32,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   const timer = new StageTimer();
   const setup = await setupRun(config, opts);
   const { runDir } = setup;
-  const { scan, plan } = await timer.time('scan', () => datasetStage(config, runDir, log));
+  const { scan, plan, clipDuration } = await timer.time('scan', () => datasetStage(config, runDir, log));
 
-  const recipe = recipeFromConfig(config);
+  const recipe = recipeFromConfig(config, clipDuration);
   const jobs = featureJobs(scan, plan, recipe);
   const cache = FeatureCache.open(config.cache.dir);
   try {

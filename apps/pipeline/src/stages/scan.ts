@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashBytes } from '@earshot/feature-cache/keys';
 import {
+  detectLayout,
   buildScanReport,
   isProblem,
   probeAudio,
@@ -81,7 +82,21 @@ export function datasetSource(config: ExperimentConfig, root: string): DatasetSo
 export async function scanStage(config: ExperimentConfig, log: Logger): Promise<ScanStageResult> {
   const root = await datasetRoot(config);
   log.info(`dataset: ${root}`);
-  return scanSource(root, datasetSource(config, root));
+  return scanSource(root, await resolveDatasetSource(config, root, log));
+}
+
+/** `datasetSource`, with `labels: {source: auto}` (the default recipe's) detected from the folder. */
+export async function resolveDatasetSource(config: ExperimentConfig, root: string, log?: Logger): Promise<DatasetSource> {
+  if (config.dataset.labels?.source !== 'auto') return datasetSource(config, root);
+  const guess = await detectLayout(root);
+  if (!guess.source) {
+    throw new UsageError(
+      `dataset.labels: ${guess.description} in ${root}. Put each class in its own folder, name files {label}_…, add a CSV manifest, or set dataset.labels`,
+      EXIT_FAILED,
+    );
+  }
+  log?.info(`labels: ${guess.description}`);
+  return guess.source;
 }
 
 /** Scans and probes one dataset source; throws when no file is usable. */

@@ -46,7 +46,7 @@ export async function loadSplitLists(config: ExperimentConfig, root: string): Pr
 }
 
 /** The dataset-io split spec for the config (`official` = the preset's own split). */
-export function splitSpec(config: ExperimentConfig, lists?: SplitLists): SplitSpec {
+export function splitSpec(config: ExperimentConfig, lists?: SplitLists, items: readonly AudioItem[] = []): SplitSpec {
   const s = config.split;
   switch (s.kind) {
     case 'official': {
@@ -63,6 +63,9 @@ export function splitSpec(config: ExperimentConfig, lists?: SplitLists): SplitSp
       return { kind: 'rule', test: s.test, validation: s.validation } as SplitSpec;
     case 'folds':
       return { kind: 'folds', validation: s.validation };
+    case 'auto':
+      // Keep speakers or recordings on one side when every file names its group.
+      return { kind: items.length > 0 && items.every((i) => i.group !== undefined) ? 'group' : 'stratified', test: s.test, validation: s.validation };
     default:
       return { kind: s.kind, test: s.test, validation: s.validation };
   }
@@ -95,7 +98,7 @@ export function planSplits(items: readonly AudioItem[], config: ExperimentConfig
     input = assignFolds(items, s.k ?? 5, config.seed);
   }
   const indexOf = new Map(input.map((item, i) => [item.path, i]));
-  const result = splitItems(input, splitSpec(config, lists), config.seed);
+  const result = splitItems(input, splitSpec(config, lists, items), config.seed);
   const toIdx = (list: readonly AudioItem[]) => list.map((item) => indexOf.get(item.path)!).sort((a, b) => a - b);
   let folds: FoldPlan[] = result.splits.map((split, k) => ({
     fold: result.splits.length > 1 ? Number(/\d+$/.exec(split.name)?.[0] ?? k + 1) : null,
