@@ -15,8 +15,14 @@ export function trainStatistics(cache: FeatureStore, keys: readonly string[]): N
   let sum = 0;
   let sumSq = 0;
   for (const key of keys) {
+    const corruptBefore = cache.counters.corrupt;
     const t = cache.get(key);
-    if (!t) throw new UnreadableEntryError(key, cache.has(key) ? 'corrupt' : 'missing', `feature cache ${cache.dir}: entry ${key} is corrupt or missing`);
+    if (!t) {
+      // A corrupt value is counted and removed by the cache, as when the batch source finds it.
+      const corrupt = cache.counters.corrupt > corruptBefore;
+      const problem = corrupt ? 'is corrupt (removed, to be recomputed)' : 'is missing';
+      throw new UnreadableEntryError(key, corrupt ? 'corrupt' : 'missing', `feature cache ${cache.dir}: entry ${key} ${problem}`);
+    }
     for (let i = 0; i < t.data.length; i++) {
       const v = t.data[i]!;
       sum += v;
