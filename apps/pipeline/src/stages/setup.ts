@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { initBackend } from '@earshot/tf-runtime';
+import { initBackend, type BackendInfo } from '@earshot/tf-runtime';
 import { toYaml, trainWorkers, type ExperimentConfig } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -20,15 +20,26 @@ export interface RunSetup {
   configYaml: string;
 }
 
+const BACKEND_SUMMARY: Record<BackendInfo['backend'], string> = {
+  node: 'tfjs-node (libtensorflow)',
+  native: 'native (oneDNN kernels, the rest in wasm SIMD)',
+  wasm: 'wasm (SIMD, repaired training kernels)',
+  cpu: 'cpu (slow: neither native nor wasm could start)',
+};
+
+const NATIVE_HINT = 'apt-get install libdnnl-dev libsoxr-dev g++, then pnpm install, for native speed';
+
 /** Picks the resampler, backend and training workers, and creates (or, with `resume`, checks) the run directory. */
 export async function setupRun(config: ExperimentConfig, opts: { log: Logger; resume?: string }): Promise<RunSetup> {
   const { log } = opts;
   const resampler = resolveRunResampler(config);
   log.info(`resampler: ${resampler.resType} (${resampler.reason})`);
   const backend = await initBackend({ backend: config.runtime.backend });
-  log.info(`backend: ${backend.backend} (${backend.reason})`);
   const parallel = resolveTrainWorkers(trainWorkers(config), backend.backend);
-  log.info(`training workers: ${parallel.workers} (${parallel.reason})`);
+  // One short line; why each engine was or was not picked goes to metrics.json (backend.reason).
+  // Auto landing below native means the addon did not build: say how to get it.
+  const hint = config.runtime.backend === 'auto' && (backend.backend === 'wasm' || backend.backend === 'cpu') ? `; ${NATIVE_HINT}` : '';
+  log.info(`backend: ${BACKEND_SUMMARY[backend.backend]}, ${parallel.workers} training worker${parallel.workers === 1 ? '' : 's'}${hint}`);
 
   const configYaml = toYaml(config);
   const runDir = opts.resume ? resolve(opts.resume) : await createRunDir(config.output.dir, config.name);
