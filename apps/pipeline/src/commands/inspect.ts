@@ -1,18 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import {
-  chooseDuration,
-  detectLayout,
-  isProblem,
-  renderScanReport,
-  type AudioProbe,
-  type DatasetSource,
-  type DurationChoice,
-  type ScanReport,
-} from '@earshot/dataset-io';
+import { detectLayout, renderScanReport, type DatasetSource, type DurationChoice, type ScanReport } from '@earshot/dataset-io';
 import { loadExperiment } from '../config/index.js';
 import { EXIT_FAILED, UsageError } from '../errors.js';
-import { datasetRoot, resolveDatasetSource, scanReport, scanSource } from '../stages/scan.js';
+import { chooseScanDuration, datasetRoot, resolveDatasetSource, scanReport, scanSource } from '../stages/scan.js';
 
 export interface Inspection {
   root: string;
@@ -34,8 +25,7 @@ export async function inspect(target: string): Promise<Inspection> {
   const scan = await scanSource(root, layout.source);
   const { json: report } = scanReport(scan);
   // The report lists what the scan could not use; `inspect` never fails on bad files.
-  const durations = scan.probes.filter((p): p is AudioProbe => !isProblem(p)).map((p) => p.durationSec);
-  return { root, layout, report, duration: chooseDuration(durations) };
+  return { root, layout, report, duration: chooseScanDuration(scan) };
 }
 
 async function layoutOf(target: string): Promise<Inspection['layout']> {

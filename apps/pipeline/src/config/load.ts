@@ -17,6 +17,8 @@ export class ConfigError extends Error {
 
 type Raw = Record<string, unknown>;
 
+const isMapping = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /** Applies `a.b.c=value` overrides; the value is parsed as YAML (`3` → number, `[1,2]` → list, `null`). */
 export function applyOverrides(raw: Raw, overrides: readonly string[]): Raw {
   const problems: string[] = [];
@@ -39,7 +41,7 @@ export function applyOverrides(raw: Raw, overrides: readonly string[]): Raw {
     for (const [i, key] of keys.slice(0, -1).entries()) {
       const next = node[key];
       if (next === undefined || next === null) node[key] = {};
-      else if (typeof next !== 'object' || Array.isArray(next)) {
+      else if (!isMapping(next)) {
         problems.push(`--set ${override}: ${keys.slice(0, i + 1).join('.')} is not a mapping`);
         node = {};
         break;
@@ -75,7 +77,6 @@ export function parseExperiment(raw: unknown, source = 'experiment'): Experiment
   return result.data;
 }
 
-const isMapping = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * `recipe: default` (the default): keys the file leaves out take values that work on a user's own
@@ -111,9 +112,9 @@ const PATH_KEYS = [
 function resolveFilePaths(raw: Raw, file: string): void {
   for (const [section, key] of PATH_KEYS) {
     const node = raw[section];
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
-    const value = (node as Raw)[key];
-    if (typeof value === 'string' && value !== '' && !isAbsolute(value)) (node as Raw)[key] = resolve(dirname(file), value);
+    if (!isMapping(node)) continue;
+    const value = node[key];
+    if (typeof value === 'string' && value !== '' && !isAbsolute(value)) node[key] = resolve(dirname(file), value);
   }
 }
 

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chooseDuration, isProblem, renderScanSummary, type AudioProbe, type DurationChoice } from '@earshot/dataset-io';
+import { renderScanSummary, type DurationChoice } from '@earshot/dataset-io';
 import type { ExperimentConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { runFiles } from '../run-dir.js';
 import { FileFailedError, type SkippedFile } from './features.js';
-import { scanReport, scanStage, type ScanStageResult } from './scan.js';
+import { chooseScanDuration, scanReport, scanStage, type ScanStageResult } from './scan.js';
 import { firstFoldManifest, loadSplitLists, planSplits, type SplitPlan } from './split.js';
 
 export interface DatasetStageResult {
@@ -35,7 +35,7 @@ export async function datasetStage(config: ExperimentConfig, runDir: string, log
 /** The clip duration `audio.duration: auto` means for these scanned clips; undefined when the config gives one. */
 export function autoDuration(config: ExperimentConfig, scan: ScanStageResult): DurationChoice | undefined {
   if (config.audio.duration !== 'auto') return undefined;
-  return chooseDuration(scan.probes.filter((p): p is AudioProbe => !isProblem(p)).map((p) => p.durationSec));
+  return chooseScanDuration(scan);
 }
 
 /** Warns about each skipped file, or stops at the first with `dataset.on_error: fail`. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hashBytes } from '@earshot/feature-cache/keys';
 import {
+  chooseDuration,
   detectLayout,
   buildScanReport,
   isProblem,
@@ -11,6 +12,7 @@ import {
   type AudioItem,
   type AudioProbe,
   type DatasetSource,
+  type DurationChoice,
   type Problem,
   type ScanReport,
   type SplitName,
@@ -133,6 +135,11 @@ export async function scanSource(root: string, source: DatasetSource): Promise<S
     return new Map(good.map((p) => [p.path, p.contentHash]));
   };
   return { root, items, skipped, allItems: result.items, probes, scanProblems: result.problems, warnings: result.warnings, contentHashes };
+}
+
+/** The clip duration that fits these scanned clips (`audio.duration: auto`, and what `inspect` reports). */
+export function chooseScanDuration(scan: ScanStageResult): DurationChoice {
+  return chooseDuration(scan.probes.filter((p): p is AudioProbe => !isProblem(p)).map((p) => p.durationSec));
 }
 
 /** The scan report (counts, duration/rate/channel histograms, bad files, duplicates across splits). */
