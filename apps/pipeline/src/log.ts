@@ -38,6 +38,8 @@ export function createLogger(opts: { quiet?: boolean; tty?: boolean } = {}): Log
           format: `${label} [{bar}] {value}/{total}${rate} | ETA {eta_formatted}${note} {status}`,
           stream: process.stderr,
           hideCursor: true,
+          // The run's ETA and the batch loss follow the bar; a short bar keeps them in 100 columns.
+          barsize: 20,
           clearOnComplete: true,
         },
         cliProgress.Presets.shades_classic,

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@earshot/tf-runtime';
 import { buildModel, countParams, loadModelFromArtifacts, SeededDropout, serializeModel, setDropoutStep, summarize, TimePooling } from '../src/index.js';
 import { samplePreprocess } from './helpers.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
 });
 
 function weightsOf(model: tf.LayersModel): Float32Array[] {

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@earshot/tf-runtime';
 import { buildModel, loadModel, loadModelFromUrl, parsePreprocess, saveModel } from '../src/index.js';
 import { samplePreprocess } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'earshot-model-'));
 });
 afterAll(async () => {

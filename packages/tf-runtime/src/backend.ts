@@ -176,7 +176,15 @@ async function initWasm(repair: boolean | readonly string[], threads: number, wh
 
 async function initCpu(why: string): Promise<BackendInfo> {
   if (!(await tf.setBackend('cpu'))) throw new Error('initBackend: the cpu backend failed to initialize');
+  silenceNodeBanner();
   return { backend: 'cpu', tfBackend: tf.getBackend(), reason: `cpu ${why} (pure JS, slow)` };
+}
+
+/** The cpu backend prints a multi-line "install tfjs-node" banner on its first write in Node; we
+ *  already chose the engine and say why in one line, so mark the banner as shown. */
+function silenceNodeBanner(): void {
+  const backend = tf.backend() as { firstUse?: boolean };
+  if ('firstUse' in backend) backend.firstUse = false;
 }
 
 function firstLine(error: unknown): string {

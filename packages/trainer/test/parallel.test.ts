@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelSpec } from '@earshot/model-cnn';
-import { loadDnnl } from '@earshot/tf-runtime';
+import { initBackend, loadDnnl } from '@earshot/tf-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAllWeights, readCheckpoint, train, type BatchLog, type TrainOptions } from '../src/index.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
 });
 
 const data = syntheticSpectrograms(24, 12, 12, 3, 8);

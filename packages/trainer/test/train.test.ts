@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, type ModelSpec } from '@earshot/model-cnn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@earshot/tf-runtime';
 import { arraySource, evaluate, getAllWeights, predict, readCheckpoint, train, type BatchLog, type EpochLog, type TrainOptions } from '../src/index.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
 let dir: string;
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'earshot-trainer-'));
 });
 afterAll(async () => {

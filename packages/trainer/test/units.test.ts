@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { Xoshiro128 } from '@earshot/random';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@earshot/tf-runtime';
 import { Adam, augmentBatch, balancedClassWeights, LrSchedule } from '../src/index.js';
 import { weightedCrossEntropySums } from '../src/loss.js';
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend('cpu');
 });
 
 describe('Adam', () => {
