@@ -145,7 +145,10 @@ const show = (v: Scalar | undefined) => (v === undefined ? MISSING : typeof v ==
  */
 export async function compareRuns(a: string, b: string): Promise<string> {
   const [dirA, dirB] = [resolve(a), resolve(b)];
-  const [metricsA, metricsB, configA, configB] = await Promise.all([loadRunMetrics(dirA), loadRunMetrics(dirB), loadConfig(dirA), loadConfig(dirB)]);
+  // One after the other, so an error names run a before run b whichever file the disk returns first.
+  const metricsA = await loadRunMetrics(dirA);
+  const metricsB = await loadRunMetrics(dirB);
+  const [configA, configB] = await Promise.all([loadConfig(dirA), loadConfig(dirB)]);
   const lines: string[] = [`a: ${dirA}`, `b: ${dirB}`, ''];
 
   if (!configA || !configB) {
