@@ -120,6 +120,24 @@ function buildProgram(): Command {
       console.log(await cachePrune(opts.dir, { olderThanMs: opts.olderThan, maxBytes: opts.maxSize }));
     });
   cache
+    .command('verify')
+    .description('check every entry (checksum, shape record, key) and the lmdb file; exit 1 if anything is bad')
+    .option('--dir <dir>', 'cache directory', '.cache/earshot')
+    .action(async (opts: { dir: string }) => {
+      const { cacheVerify, formatVerify, verifyFailed } = await import('@earshot/feature-cache');
+      const report = await cacheVerify(opts.dir);
+      console.log(formatVerify(report));
+      if (verifyFailed(report)) throw new ReportedFailure(EXIT_FAILED);
+    });
+  cache
+    .command('repair')
+    .description('drop bad entries and re-index; a damaged lmdb file is moved aside to <dir>.damaged-<time>')
+    .option('--dir <dir>', 'cache directory', '.cache/earshot')
+    .action(async (opts: { dir: string }) => {
+      const { cacheRepair } = await import('@earshot/feature-cache');
+      console.log(await cacheRepair(opts.dir));
+    });
+  cache
     .command('export')
     .description("an experiment's cached features as one .npz (X, y, labels, paths, split)")
     .argument('<experiment>', 'experiment YAML whose features to export')
@@ -166,7 +184,7 @@ function reportError(err: unknown, debug: boolean): number {
     return err.exitCode;
   }
   const e = err as Error & { path?: string; reason?: string };
-  if (e?.name === 'AudioInputError' || e?.name === 'FileFailedError') {
+  if (e?.name === 'AudioInputError' || e?.name === 'FileFailedError' || e?.name === 'CacheDiskFullError' || e?.name === 'CacheDamagedError') {
     process.stderr.write(`error: ${e.message}\n`);
     return EXIT_FAILED;
   }

@@ -28,3 +28,14 @@ export class ReportedFailure extends Error {
     this.name = 'ReportedFailure';
   }
 }
+
+/**
+ * The disk under the run directory filled up (or failed) while writing a run file, checkpoint or
+ * the model: one line naming the directory, the space needed and free, and how to continue.
+ */
+export class DiskFullError extends UsageError {
+  constructor(message: string) {
+    super(message, EXIT_FAILED);
+    this.name = 'DiskFullError';
+  }
+}

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { asSpaceError } from '@earshot/model-cnn/atomic-write';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
@@ -13,9 +14,17 @@ export function timestamp(date = new Date()): string {
 
 /**
  * Creates `<outputDir>/<name>-<YYYYMMDD-HHMMSS>[-n]/`. The final mkdir is not recursive, so two
- * runs started in the same second each claim their own directory.
+ * runs started in the same second each claim their own directory. A full disk throws OutOfSpaceError.
  */
 export async function createRunDir(outputDir: string, name: string, date = new Date()): Promise<string> {
+  try {
+    return await claimRunDir(outputDir, name, date);
+  } catch (err) {
+    throw await asSpaceError(err, outputDir, 4096); // a directory entry: about one block
+  }
+}
+
+async function claimRunDir(outputDir: string, name: string, date: Date): Promise<string> {
   await mkdir(outputDir, { recursive: true });
   const base = join(outputDir, `${name}-${timestamp(date)}`);
   for (let n = 1; ; n++) {

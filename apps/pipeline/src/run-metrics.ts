@@ -25,7 +25,8 @@ const rankedLabel = z.object({ label: z.string(), p: z.number() });
 export const testMetricsSchema = z.object({
   accuracy: z.number(),
   balanced_accuracy: z.number(),
-  macro_f1: z.number(),
+  macro_f1: z.number().describe('mean F1 over the classes present in the test labels or predictions (scikit-learn average=macro)'),
+  macro_classes: z.number().int().nonnegative().optional().describe('how many classes macro_f1 averages over'),
   weighted_f1: z.number(),
   top_k: z.record(z.string(), z.number()).describe('accuracy of the true label within the top k, keyed by k'),
   per_class: z.array(

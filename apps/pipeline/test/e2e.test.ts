@@ -77,9 +77,11 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     expect(metrics.test.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
     for (const stage of ['scan', 'features', 'train', 'evaluate', 'report', 'total']) expect(metrics.timings[stage]).toBeGreaterThanOrEqual(0);
     const manifest = (await readFile(join(dir, 'split-manifest.csv'), 'utf8')).trim().split('\n');
-    expect(manifest[0]).toBe('path,label,split');
-    expect(manifest).toHaveLength(16); // the broken file is found by the scan and left out
-    expect(manifest.some((l) => l.includes('broken.wav'))).toBe(false);
+    expect(manifest[0]).toBe('path,label,split,reason');
+    expect(manifest).toHaveLength(17); // every file, the broken one as skipped with the scan's reason
+    const broken = manifest.find((l) => l.includes('broken.wav'))!.split(',');
+    expect(broken.slice(2, 3)).toEqual(['skipped']);
+    expect(broken[3]).toMatch(/\S/);
     const scanReport = await readFile(join(dir, 'scan-report.txt'), 'utf8');
     expect(scanReport).toMatch(/broken\.wav/);
     expect(scanReport).toMatch(/16 files, 15 usable/);
@@ -179,7 +181,7 @@ describe.skipIf(!existsSync(cli))('pipeline end to end (tiny generated dataset)'
     // pooled test = every usable clip once
     expect(metrics.test.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(15);
     const manifest = (await readFile(resolve(work, cv.runDir, 'split-manifest.csv'), 'utf8')).trim().split('\n');
-    expect(manifest[0]).toBe('path,label,split,fold');
+    expect(manifest[0]).toBe('path,label,split,fold,reason');
   }, 120_000);
 
   it('--resume continues a killed run from its last checkpoint, and refuses another config', async () => {

@@ -77,8 +77,13 @@ describe('split planning', () => {
     expect(assignFolds(fsddItems, 3, 7)).toEqual(assignFolds(fsddItems, 3, 7));
     expect(assignFolds(fsddItems, 3, 7)).not.toEqual(assignFolds(fsddItems, 3, 8));
     const csv = manifestCsv(fsddItems, plan).trim().split('\n');
-    expect(csv[0]).toBe('path,label,split,fold');
+    expect(csv[0]).toBe('path,label,split,fold,reason');
     expect(csv).toHaveLength(61);
+    const skipped = manifestCsv(fsddItems, plan, [{ path: fsddItems[3]!.path, reason: 'decode failed' }, { path: '/d/bad.wav', reason: 'empty file (0 bytes)' }], () => 'x')
+      .trim().split('\n');
+    expect(skipped).toHaveLength(62);
+    expect(skipped[4]).toBe(`${fsddItems[3]!.path},${fsddItems[3]!.label},skipped,,decode failed`);
+    expect(skipped[61]).toBe('/d/bad.wav,x,skipped,,empty file (0 bytes)');
   });
 
   it('a group split keeps each speaker on one side, with validation carved from train', () => {

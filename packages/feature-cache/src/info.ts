@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { environmentDamage } from './integrity.js';
 import { CACHE_FILE, FeatureCache } from './lmdb-store.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -19,8 +20,12 @@ function fileBytes(dir: string): { apparent: number; allocated: number } {
 
 /** `cache info`: entries, size on disk, and the hit rate of the last recorded run. */
 export async function cacheInfo(dir: string): Promise<string> {
-  const cache = FeatureCache.openIfExists(dir);
-  if (!cache) return `cache ${dir}: empty (no ${CACHE_FILE} yet)`;
+  if (!existsSync(join(dir, CACHE_FILE))) return `cache ${dir}: empty (no ${CACHE_FILE} yet)`;
+  // Reported, not mapped (a truncated file would kill this process) nor moved: the next run or
+  // `cache repair` moves it aside.
+  const damage = await environmentDamage(join(dir, CACHE_FILE));
+  if (damage) return `cache ${dir}: damaged (${damage}); the next run moves it aside, or run cache repair`;
+  const cache = FeatureCache.open(dir);
   try {
     let entries = 0;
     let tensorBytes = 0;

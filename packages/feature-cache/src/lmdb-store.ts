@@ -1,10 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { claimHeldAgainst, DEFAULT_CLAIM_TTL_MS, newClaim, type Claim } from './claims.js';
 import { decodeAccess, decodeShape, encodeAccess, encodeShape } from './entry-records.js';
+import { CacheDamagedError, CacheDiskFullError } from './errors.js';
+import { settledHeaderDamage, treeDamage } from './integrity.js';
+import { classifyLmdbError, commitReason, lmdbErrorText, quietLmdbCommitLogs } from './lmdb-errors.js';
+import { moveAside, type MoveOutcome } from './move-aside.js';
 import type { AccessRecord, CacheCounters, FeatureStore, ReadStatus, RunRecord } from './feature-store.js';
 import { hashBytes } from './keys.js';
 import { decodeTensor, encodeTensor, inspectTensor, type FeatureTensor } from './tensor-codec.js';
@@ -14,6 +18,24 @@ export const CACHE_FILE = 'features.mdb';
 
 /** Access-time updates are buffered and written in one transaction per this many keys. */
 const TOUCH_BATCH = 1024;
+/** How long to wait for a damaged environment to close before moving it aside regardless. */
+const CLOSE_DAMAGED_MS = 2_000;
+
+/** One key's records in the three per-entry tables (each absent when that table lacks the key). */
+export interface RawRecords {
+  key: string;
+  value: Buffer | undefined;
+  shape: Buffer | undefined;
+  access: Buffer | undefined;
+}
+
+export interface FeatureCacheOptions {
+  /**
+   * Told, in one line, when the cache's lmdb environment was found damaged and moved aside (or
+   * another process had just done so); default: written to stderr.
+   */
+  onDamaged?: (message: string) => void;
+}
 
 /**
  * Content-addressed store of float32 feature tensors in lmdb, shared by every experiment and
@@ -41,28 +63,96 @@ export class FeatureCache implements FeatureStore {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private bytesReadSinceMap = 0;
   private reopening: Promise<void> | undefined;
+  /** Set while a damaged environment is moved aside and a fresh one opened: reads find nothing. */
+  private recovering: Promise<void> | undefined;
+  /** Inode of the open data file, so that only the damaged file is ever moved aside. */
+  private inode = 0;
+  /** Bytes of puts not yet committed, for the disk-full estimate. */
+  private bytesInFlight = 0;
+  private diskFull: CacheDiskFullError | undefined;
+  private readonly onDamaged: (message: string) => void;
 
-  private constructor(readonly dir: string) {
+  private constructor(
+    readonly dir: string,
+    opts: FeatureCacheOptions,
+  ) {
+    this.onDamaged = opts.onDamaged ?? ((message) => process.stderr.write(`${message}\n`));
+    quietLmdbCommitLogs();
     this.attach();
   }
 
-  static open(dir: string): FeatureCache {
+  /**
+   * Open (creating as needed) the cache in `dir`. A damaged lmdb file (truncated, garbled header
+   * or trees) is found before it is used, moved aside to `<dir>.damaged-<time>/` (one line through
+   * `onDamaged`), and a fresh cache opened instead.
+   */
+  static open(dir: string, opts: FeatureCacheOptions = {}): FeatureCache {
     mkdirSync(dir, { recursive: true });
-    return new FeatureCache(dir);
+    return new FeatureCache(dir, opts);
   }
 
   /** The cache in `dir`, or undefined when there is none yet (without creating one). */
-  static openIfExists(dir: string): FeatureCache | undefined {
-    return existsSync(join(dir, CACHE_FILE)) ? FeatureCache.open(dir) : undefined;
+  static openIfExists(dir: string, opts: FeatureCacheOptions = {}): FeatureCache | undefined {
+    return existsSync(join(dir, CACHE_FILE)) ? FeatureCache.open(dir, opts) : undefined;
   }
 
+  private get file(): string {
+    return join(this.dir, CACHE_FILE);
+  }
+
+  /** Open the environment, checking the file first; a damaged file is moved aside, once. */
   private attach(): void {
-    const path = join(this.dir, CACHE_FILE);
+    const path = this.file;
+    const before = settledHeaderDamage(path);
+    if (before) this.moveDamagedAside(before, statSync(path).ino, () => settledHeaderDamage(path) !== undefined);
+    this.openEnv();
+    if (before) return this.openDbs();
+    // The trees are checked inside a read transaction: no writer reuses a page while it is read.
+    const txn = this.env.useReadTransaction();
+    let damage: string | undefined;
     try {
-      this.env = open({ path, maxDbs: 8 });
+      damage = treeDamage(path);
+    } finally {
+      txn.done();
+    }
+    if (damage) {
+      this.env.close().catch(() => undefined);
+      this.moveDamagedAside(damage, this.inode, () => true);
+      this.openEnv();
+    }
+    this.openDbs();
+  }
+
+  private openEnv(): void {
+    const path = this.file;
+    try {
+      // No event-turn batching: with it, a failed commit also rejects a promise lmdb-js keeps to
+      // itself, which ends the process as an unhandled rejection. Puts issued together still
+      // share a transaction (lmdb-js queues writes while one commits).
+      this.env = open({ path, maxDbs: 8, eventTurnBatching: false });
+      this.inode = statSync(path).ino;
     } catch (error) {
+      if (classifyLmdbError(error) === 'disk-full') throw this.diskFullError(error, 0);
       throw new Error(`feature cache: cannot open ${path}: ${(error as Error).message}`);
     }
+  }
+
+  /** Move the damaged data and lock files to `<dir>.damaged-<time>/` and say so in one line. */
+  private moveDamagedAside(damage: string, inode: number, stillDamaged: () => boolean): void {
+    let outcome: MoveOutcome;
+    try {
+      outcome = moveAside({ dir: this.dir, files: [CACHE_FILE, `${CACHE_FILE}-lock`], inode, stillDamaged });
+    } catch (error) {
+      throw new CacheDamagedError(this.dir, damage, `cannot be moved aside: ${(error as Error).message}`);
+    }
+    if (outcome.kind === 'moved') {
+      this.onDamaged(`cache ${this.dir}: damaged (${damage}); moved it aside to ${outcome.to}, continuing with a fresh cache`);
+    } else if (outcome.kind === 'replaced') {
+      this.onDamaged(`cache ${this.dir}: damaged (${damage}); another process moved it aside, continuing with its fresh cache`);
+    }
+  }
+
+  private openDbs(): void {
     this.values = this.env.openDB<Buffer, string>({ name: 'values', encoding: 'binary' });
     this.access = this.env.openDB<Buffer, string>({ name: 'access', encoding: 'binary' });
     this.meta = this.env.openDB<RunRecord, string>({ name: 'meta', encoding: 'json' });
@@ -93,10 +183,11 @@ export class FeatureCache implements FeatureStore {
     this.assertOpen();
     this.reopening ??= (async () => {
       try {
-        await this.writeTouches();
+        await this.writeTouches(true);
         await this.env.close();
       } finally {
-        this.attach();
+        this.openEnv();
+        this.openDbs();
         this.reopening = undefined;
       }
     })();
@@ -114,8 +205,7 @@ export class FeatureCache implements FeatureStore {
 
   /** The tensor under `key`, checksum-verified; a corrupt value reads as missing and is removed. */
   get(key: string): FeatureTensor | undefined {
-    this.assertReadable();
-    const bytes = this.values.getBinaryFast(key);
+    const bytes = this.read(() => this.values.getBinaryFast(key), undefined);
     if (!bytes) {
       this.counters.misses++;
       return undefined;
@@ -140,17 +230,17 @@ export class FeatureCache implements FeatureStore {
    * are verified here instead, and indexed. Marks the entry used.
    */
   knownShape(key: string): number[] | undefined {
-    this.assertReadable();
-    let shape = decodeShape(this.shapes.getBinaryFast(key));
+    let shape = decodeShape(this.read(() => this.shapes.getBinaryFast(key), undefined));
     if (!shape) {
-      const bytes = this.values.getBinaryFast(key);
+      const bytes = this.read(() => this.values.getBinaryFast(key), undefined);
       if (!bytes) return undefined;
       shape = inspectTensor(bytes)?.shape;
       if (!shape) {
         this.discardCorrupt(key);
         return undefined;
       }
-      void this.shapes.put(key, encodeShape(shape));
+      const indexed = shape;
+      this.background(this.write(() => this.shapes.put(key, encodeShape(indexed))));
     }
     this.touch(key);
     return shape;
@@ -158,8 +248,7 @@ export class FeatureCache implements FeatureStore {
 
   /** Whether an entry exists (not verified: `get` or a batch read verifies). Marks it used. */
   has(key: string): boolean {
-    this.assertReadable();
-    const exists = this.values.doesExist(key);
+    const exists = this.read(() => this.values.doesExist(key), false);
     if (exists) this.touch(key);
     return exists;
   }
@@ -170,16 +259,22 @@ export class FeatureCache implements FeatureStore {
    */
   put(key: string, tensor: FeatureTensor): Promise<void> {
     this.assertOpen();
-    if (this.reopening) return this.reopening.then(() => this.put(key, tensor));
     const bytes = encodeTensor(tensor);
-    const record = encodeAccess({ lastAccessMs: Date.now(), bytes: bytes.length });
+    const shape = encodeShape(tensor.shape);
     this.pendingTouches.delete(key);
-    return this.env.transaction(() => {
-      this.values.put(key, bytes);
-      this.shapes.put(key, encodeShape(tensor.shape));
-      this.access.put(key, record);
-      if (this.claims.doesExist(key)) this.claims.remove(key);
-    }).then(() => undefined);
+    this.bytesInFlight += bytes.length;
+    return this.write(
+      () =>
+        this.env.transaction(() => {
+          this.values.put(key, bytes);
+          this.shapes.put(key, shape);
+          this.access.put(key, encodeAccess({ lastAccessMs: Date.now(), bytes: bytes.length }));
+          if (this.claims.doesExist(key)) this.claims.remove(key);
+        }),
+      bytes.length,
+    ).finally(() => {
+      this.bytesInFlight -= bytes.length;
+    });
   }
 
   /**
@@ -187,8 +282,7 @@ export class FeatureCache implements FeatureStore {
    * Reads through lmdb's shared buffer, so the only copy is into the caller's batch buffer.
    */
   readInto(key: string, target: Uint8Array): ReadStatus {
-    this.assertReadable();
-    const bytes = this.values.getBinaryFast(key);
+    const bytes = this.read(() => this.values.getBinaryFast(key), undefined);
     if (!bytes) return 'missing';
     const layout = inspectTensor(bytes);
     if (!layout) {
@@ -203,8 +297,7 @@ export class FeatureCache implements FeatureStore {
 
   /** Shape of a verified entry, without copying its data out. */
   shapeOf(key: string): number[] | undefined {
-    this.assertReadable();
-    const bytes = this.values.getBinaryFast(key);
+    const bytes = this.read(() => this.values.getBinaryFast(key), undefined);
     return bytes ? inspectTensor(bytes)?.shape : undefined;
   }
 
@@ -217,22 +310,22 @@ export class FeatureCache implements FeatureStore {
     this.assertReadable();
     const stat = statSync(path, { bigint: true });
     const memoKey = `${resolve(path)}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
-    const known = this.fileHashes.get(memoKey);
+    const known = this.read(() => this.fileHashes.get(memoKey), undefined);
     if (known !== undefined) return known;
     const hash = hashBytes(readFileSync(path));
-    void this.fileHashes.put(memoKey, hash);
+    this.background(this.write(() => this.fileHashes.put(memoKey, hash)));
     return hash;
   }
 
   /** Note that `key` was used now (buffered; written in batches for prune's age rule). */
   touch(key: string): void {
     this.pendingTouches.set(key, Date.now());
-    if (this.pendingTouches.size >= TOUCH_BATCH) void this.writeTouches();
+    if (this.pendingTouches.size >= TOUCH_BATCH) this.background(this.writeTouches());
   }
 
   /** Number of entries. */
   count(): number {
-    return this.values.getCount();
+    return this.read(() => this.values.getCount(), 0);
   }
 
   /** Write buffered access times and wait until every write is on disk. */
@@ -240,58 +333,94 @@ export class FeatureCache implements FeatureStore {
     await this.ready;
     await this.writeTouches();
     await Promise.all(this.pendingRemovals);
-    await this.env.flushed;
+    await this.write(() => this.env.flushed);
   }
 
+  /** Flush and close. After a disk-full failure, only close: that error was already thrown. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
-    this.closed = true;
-    await this.env.close();
+    try {
+      await this.flush();
+    } catch (error) {
+      if (!this.diskFull) throw error;
+    } finally {
+      this.closed = true;
+      await (this.diskFull ? this.closeFailedEnv() : this.env.close());
+    }
   }
 
   /** Keep the hit rate of this run for `cache info`. */
   async recordRun(stats: { hits: number; misses: number; experiment: string }): Promise<void> {
     const record: RunRecord = { ...stats, corrupt: this.counters.corrupt, time: new Date().toISOString() };
-    await this.meta.put('lastRun', record);
+    await this.write(() => this.meta.put('lastRun', record));
   }
 
   lastRun(): RunRecord | undefined {
-    return this.meta.get('lastRun');
+    return this.read(() => this.meta.get('lastRun'), undefined);
   }
 
   /** Every entry's access record; entries written by no `put` of ours get their size from the value. */
   *accessRecords(): Generator<[string, AccessRecord]> {
-    for (const key of this.values.getKeys()) {
-      const record = decodeAccess(this.access.getBinaryFast(key));
-      yield [key, record ?? { lastAccessMs: 0, bytes: this.values.getBinaryFast(key)?.length ?? 0 }];
+    const keys = this.read(() => [...this.values.getKeys()], []);
+    for (const key of keys) {
+      const record = decodeAccess(this.read(() => this.access.getBinaryFast(key), undefined));
+      yield [key, record ?? { lastAccessMs: 0, bytes: this.read(() => this.values.getBinaryFast(key)?.length ?? 0, 0) }];
     }
   }
 
   /** Remove entries; resolves when committed. */
   remove(keys: string[]): Promise<void> {
-    return this.env.transaction(() => {
-      for (const key of keys) {
-        this.values.remove(key);
-        this.shapes.remove(key);
-        this.access.remove(key);
-      }
-    }).then(() => undefined);
+    return this.write(() =>
+      this.env.transaction(() => {
+        for (const key of keys) {
+          this.values.remove(key);
+          this.shapes.remove(key);
+          this.access.remove(key);
+        }
+      }),
+    ).then(() => undefined);
+  }
+
+  /**
+   * Every key of the values, shapes and access tables with its raw records, for `cache verify`
+   * (the bytes are lmdb's shared buffers: use them before the next read).
+   */
+  *rawRecords(): Generator<RawRecords> {
+    const keys = new Set<string>();
+    for (const table of [this.values, this.shapes, this.access]) for (const key of this.read(() => [...table.getKeys()], [])) keys.add(key);
+    for (const key of [...keys].sort()) {
+      yield {
+        key,
+        value: this.read(() => this.values.getBinary(key), undefined),
+        shape: this.read(() => this.shapes.getBinary(key), undefined),
+        access: this.read(() => this.access.getBinary(key), undefined),
+      };
+    }
+  }
+
+  /** Write the shape index record of a verified entry (`cache repair`). */
+  async indexShape(key: string, shape: readonly number[]): Promise<void> {
+    await this.write(() => this.shapes.put(key, encodeShape(shape)));
   }
 
   private discardCorrupt(key: string): void {
     this.counters.corrupt++;
     // Re-check inside the write transaction: another process may have rewritten it meanwhile.
-    const removal = this.env.transaction(() => {
-      const current = this.values.getBinary(key);
-      if (current && !inspectTensor(current)) {
-        this.values.remove(key);
-        this.shapes.remove(key);
-        this.access.remove(key);
-      }
-    });
+    const removal = this.write(() =>
+      this.env.transaction(() => {
+        const current = this.values.getBinary(key);
+        if (current && !inspectTensor(current)) {
+          this.values.remove(key);
+          this.shapes.remove(key);
+          this.access.remove(key);
+        }
+      }),
+    );
     this.pendingRemovals.add(removal);
-    void removal.finally(() => this.pendingRemovals.delete(removal));
+    void removal.then(
+      () => this.pendingRemovals.delete(removal),
+      () => this.pendingRemovals.delete(removal),
+    );
   }
 
   /**
@@ -302,10 +431,10 @@ export class FeatureCache implements FeatureStore {
    */
   claim(keys: readonly string[], ttlMs = DEFAULT_CLAIM_TTL_MS): Promise<string[]> {
     this.assertOpen();
-    if (this.reopening) return this.reopening.then(() => this.claim(keys, ttlMs));
-    const mine: string[] = [];
-    return this.env
-      .transaction(() => {
+    let mine: string[] = [];
+    return this.write(() => {
+      mine = [];
+      return this.env.transaction(() => {
         const now = Date.now();
         for (const key of keys) {
           if (this.values.doesExist(key)) continue;
@@ -313,30 +442,120 @@ export class FeatureCache implements FeatureStore {
           this.claims.put(key, newClaim(this.owner, ttlMs, now));
           mine.push(key);
         }
-      })
-      .then(() => mine);
+      });
+    }).then(() => mine);
   }
 
   /** Give up this instance's claims on `keys` (e.g. their computation failed). */
   release(keys: readonly string[]): Promise<void> {
-    return this.env
-      .transaction(() => {
+    return this.write(() =>
+      this.env.transaction(() => {
         for (const key of keys) if (this.claims.get(key)?.owner === this.owner) this.claims.remove(key);
-      })
-      .then(() => undefined);
+      }),
+    ).then(() => undefined);
   }
 
-  private writeTouches(): Promise<void> {
+  /** `duringReopen`: called by the reopen itself, which must not wait for its own end. */
+  private writeTouches(duringReopen = false): Promise<void> {
     if (this.pendingTouches.size === 0 || this.closed) return Promise.resolve();
     const touches = [...this.pendingTouches];
     this.pendingTouches.clear();
-    return this.env.transaction(() => {
-      for (const [key, time] of touches) {
-        const previous = decodeAccess(this.access.getBinary(key));
-        const bytes = previous?.bytes ?? this.values.getBinary(key)?.length;
-        if (bytes !== undefined) this.access.put(key, encodeAccess({ lastAccessMs: time, bytes }));
+    return this.write(() =>
+      this.env.transaction(() => {
+        for (const [key, time] of touches) {
+          const previous = decodeAccess(this.access.getBinary(key));
+          const bytes = previous?.bytes ?? this.values.getBinary(key)?.length;
+          if (bytes !== undefined) this.access.put(key, encodeAccess({ lastAccessMs: time, bytes }));
+        }
+      }),
+      0,
+      duringReopen,
+    ).then(() => undefined);
+  }
+
+  /**
+   * A synchronous lmdb read. While a damaged environment is being replaced it finds nothing (the
+   * fresh cache is empty); an error meaning damage starts that replacement and reads as `empty`.
+   */
+  private read<T>(read: () => T, empty: T): T {
+    this.assertReadable();
+    if (this.recovering) return empty;
+    try {
+      return read();
+    } catch (error) {
+      const kind = classifyLmdbError(error);
+      if (kind === 'damaged') {
+        this.recover(lmdbErrorText(error));
+        return empty;
       }
-    }).then(() => undefined);
+      if (kind === 'disk-full') throw this.diskFullError(error, 0);
+      throw error;
+    }
+  }
+
+  /**
+   * An lmdb write (a transaction or put; `start` runs again on the fresh environment if this one
+   * turns out damaged). A full disk throws `CacheDiskFullError`: committed entries stay.
+   */
+  private async write<T>(start: () => Promise<T>, bytes = 0, duringReopen = false): Promise<T> {
+    if (this.diskFull) throw this.diskFull;
+    for (let attempt = 0; ; attempt++) {
+      await this.recovering;
+      if (this.reopening && !duringReopen) await this.reopening;
+      try {
+        return await start();
+      } catch (error) {
+        const reason = await commitReason(error);
+        const kind = classifyLmdbError(reason) ?? classifyLmdbError(error);
+        if (kind === 'disk-full') throw this.diskFullError(reason, bytes);
+        if (kind !== 'damaged' || attempt > 0) throw error;
+        await this.recover(lmdbErrorText(reason));
+      }
+    }
+  }
+
+  /** A write nobody awaits (memo, index, access times): its failure must not be unhandled. */
+  private background(write: Promise<unknown>): void {
+    write.catch(() => undefined);
+  }
+
+  /** Replace a damaged environment: close it, move it aside (once across processes), open a fresh one. */
+  private recover(damage: string): Promise<void> {
+    this.recovering ??= (async () => {
+      try {
+        await this.closeFailedEnv();
+        this.pendingTouches.clear();
+        this.moveDamagedAside(damage, this.inode, () => true);
+        this.openEnv();
+        this.openDbs();
+      } finally {
+        this.recovering = undefined;
+      }
+    })();
+    return this.recovering;
+  }
+
+  /**
+   * Close an environment whose commit failed: lmdb-js waits for the failed batch's promises, which
+   * may never settle, so the wait is bounded (the process must not end with nothing pending).
+   */
+  private async closeFailedEnv(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closing = this.env.close().catch(() => undefined);
+    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_DAMAGED_MS)))]);
+    clearTimeout(timer);
+  }
+
+  private diskFullError(error: unknown, bytes: number): CacheDiskFullError {
+    let free: number | undefined;
+    try {
+      const stats = statfsSync(this.dir);
+      free = stats.bavail * stats.bsize;
+    } catch {
+      free = undefined;
+    }
+    this.diskFull ??= new CacheDiskFullError(this.dir, Math.max(bytes, this.bytesInFlight), free, lmdbErrorText(error));
+    return this.diskFull;
   }
 
   private assertOpen(): void {

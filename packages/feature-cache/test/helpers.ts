@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 
@@ -14,7 +14,13 @@ export const distEntry = fileURLToPath(new URL('../dist/index.js', import.meta.u
 export function freshDirs(): () => string {
   const dirs: string[] = [];
   afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dirs.splice(0)) {
+      rmSync(dir, { recursive: true, force: true });
+      // and where a damaged cache was moved aside
+      for (const name of readdirSync(dirname(dir))) {
+        if (name.startsWith(`${basename(dir)}.damaged-`)) rmSync(join(dirname(dir), name), { recursive: true, force: true });
+      }
+    }
   });
   return () => {
     const dir = mkdtempSync(join(tmpdir(), 'earshot-cache-'));

@@ -38,6 +38,7 @@ export {
   type NpyEncodedDtype,
 } from './npy.js';
 export { fixLength, type FixLengthOptions } from './fix-length.js';
+export { emptyMelFilters, type MelRange } from './mel-range.js';
 export { normalizeInto, type Normalization } from './normalize.js';
 export {
   FEATURE_RECIPE_VERSION,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { amplitudeToDb, powerToDbInto } from './db.js';
 import { ParameterError, requireFiniteNumber, requirePositiveInt } from './errors.js';
 import { fixLength } from './fix-length.js';
+import { emptyMelFilters } from './mel-range.js';
 import { createMelExtractor, type MelExtractorRuntime } from './mel.js';
 import { mfccFromLogMel } from './mfcc.js';
 import { normalizeInto } from './normalize.js';
@@ -105,38 +106,55 @@ export function featureRows(recipe: FeatureRecipe): number {
   return recipe.mfcc ? Math.min(recipe.mfcc.nMfcc, recipe.mel.nMels) : recipe.mel.nMels;
 }
 
-/** Rejects recipes that cannot run, naming the key (`mel.fmax`, `clip.duration`, …). */
+/** Rejects recipes that cannot run or would give meaningless features, naming the key (`mel.fmax`, `clip.duration`, …). */
 export function checkRecipe(recipe: FeatureRecipe): void {
   if (recipe.version !== FEATURE_RECIPE_VERSION) {
-    throw new ParameterError(`recipe version ${String(recipe.version)} is not supported (this code reads version ${FEATURE_RECIPE_VERSION})`);
+    throw new ParameterError(`recipe version ${String(recipe.version)} is not supported (this code reads version ${FEATURE_RECIPE_VERSION})`, 'version');
   }
   const positive = (key: string, value: number) => {
-    if (requireFiniteNumber(key, value) <= 0) throw new ParameterError(`${key}=${value} must be positive`);
+    if (requireFiniteNumber(key, value) <= 0) throw new ParameterError(`${key}=${value} must be positive`, key);
   };
   positive('sr', recipe.sr);
   if (recipe.clip) positive('clip.duration', recipe.clip.duration);
-  requirePositiveInt('stft.nFft', recipe.stft.nFft);
-  requirePositiveInt('stft.hopLength', recipe.stft.hopLength);
-  requirePositiveInt('stft.winLength', recipe.stft.winLength);
-  if (recipe.stft.winLength > recipe.stft.nFft) {
-    throw new ParameterError(`stft.winLength=${recipe.stft.winLength} must be at most stft.nFft=${recipe.stft.nFft}`);
-  }
-  requirePositiveInt('mel.nMels', recipe.mel.nMels);
-  positive('mel.power', recipe.mel.power);
-  if (requireFiniteNumber('mel.fmin', recipe.mel.fmin) < 0) throw new ParameterError(`mel.fmin=${recipe.mel.fmin} must be ≥ 0`);
-  if (!(requireFiniteNumber('mel.fmax', recipe.mel.fmax) > recipe.mel.fmin)) {
-    throw new ParameterError(`mel.fmax=${recipe.mel.fmax} must be above mel.fmin=${recipe.mel.fmin}`);
-  }
+  const { nFft, hopLength, winLength } = recipe.stft;
+  requirePositiveInt('stft.nFft', nFft);
+  requirePositiveInt('stft.hopLength', hopLength);
+  requirePositiveInt('stft.winLength', winLength);
+  if (winLength > nFft) throw new ParameterError(`stft.winLength=${winLength} must be at most stft.nFft=${nFft}`, 'stft.winLength');
+  checkMelRange(recipe);
   if (recipe.db) positive('db.amin', recipe.db.amin);
+  if (recipe.db?.ref !== undefined && recipe.db.ref !== 'max') positive('db.ref', recipe.db.ref);
+  if (recipe.db?.topDb != null) positive('db.topDb', recipe.db.topDb);
   if (recipe.mfcc) requirePositiveInt('mfcc.nMfcc', recipe.mfcc.nMfcc);
   const norm = recipe.normalization;
   if (norm.kind === 'standardize') {
     const expected = norm.scope === 'global' ? 1 : featureRows(recipe);
     for (const key of ['mean', 'std'] as const) {
       if (norm[key].length !== expected) {
-        throw new ParameterError(`normalization.${key} has ${norm[key].length} values, expected ${expected} for scope '${norm.scope}'`);
+        throw new ParameterError(`normalization.${key} has ${norm[key].length} values, expected ${expected} for scope '${norm.scope}'`, `normalization.${key}`);
       }
     }
+  }
+}
+
+/** 0 ≤ fmin < fmax ≤ sr/2 (Nyquist), and every mel filter gets at least one FFT bin. */
+function checkMelRange({ sr, stft, mel }: FeatureRecipe): void {
+  requirePositiveInt('mel.nMels', mel.nMels);
+  if (!(requireFiniteNumber('mel.power', mel.power) > 0)) throw new ParameterError(`mel.power=${mel.power} must be positive`, 'mel.power');
+  if (requireFiniteNumber('mel.fmin', mel.fmin) < 0) throw new ParameterError(`mel.fmin=${mel.fmin} must be ≥ 0`, 'mel.fmin');
+  if (!(requireFiniteNumber('mel.fmax', mel.fmax) > mel.fmin)) {
+    throw new ParameterError(`mel.fmax=${mel.fmax} must be above mel.fmin=${mel.fmin}`, 'mel.fmax');
+  }
+  if (mel.fmax > sr / 2) {
+    throw new ParameterError(`mel.fmax=${mel.fmax} must be at most sr/2=${sr / 2} (Nyquist): a signal at sr=${sr} has nothing above it`, 'mel.fmax');
+  }
+  const empty = emptyMelFilters({ sr, nFft: stft.nFft, nMels: mel.nMels, fmin: mel.fmin, fmax: mel.fmax, htk: mel.htk });
+  if (empty.length) {
+    throw new ParameterError(
+      `mel.nMels=${mel.nMels} with stft.nFft=${stft.nFft}: ${empty.length} mel band${empty.length === 1 ? '' : 's'} (first: band ${empty[0]! + 1}) ` +
+        `get no FFT bin (bins are sr/nFft=${+(sr / stft.nFft).toPrecision(4)} Hz apart between fmin=${mel.fmin} and fmax=${mel.fmax}); lower nMels or raise nFft`,
+      'mel.nMels',
+    );
   }
 }
 

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ParameterError,
   amplitudeToDb,
+  checkRecipe,
+  emptyMelFilters,
+  melFilterbank,
   createMelExtractor,
   createRecipeExtractor,
   fixLength,
@@ -110,11 +113,45 @@ describe('createRecipeExtractor', () => {
     expect(() => createRecipeExtractor({ ...recipe(), version: 2 as 1 })).toThrow(/recipe version 2 is not supported/);
   });
 
+  it('keeps the mel range within Nyquist and gives every mel band an FFT bin, naming the key', () => {
+    const rule = (r: FeatureRecipe) => {
+      try {
+        checkRecipe(r);
+      } catch (error) {
+        return { key: (error as ParameterError).key, message: (error as Error).message };
+      }
+      return null;
+    };
+    expect(rule(recipe())).toBeNull();
+    expect(rule(recipe({ mel: { ...recipe().mel, fmax: 9000 } }))).toMatchObject({ key: 'mel.fmax', message: expect.stringMatching(/mel\.fmax=9000 must be at most sr\/2=8000/) });
+    expect(rule(recipe({ mel: { ...recipe().mel, fmin: 7000, fmax: 7000 } }))).toMatchObject({ key: 'mel.fmax' });
+    // n_fft 2: two bins (0 and Nyquist), none inside any band.
+    expect(rule(recipe({ stft: { ...recipe().stft, nFft: 2, winLength: 2 } }))).toMatchObject({ key: 'mel.nMels', message: expect.stringMatching(/32 mel bands .* get no FFT bin/) });
+    // 31.25 Hz bins cannot feed 256 bands between 50 Hz and 7 kHz; 32 bands can.
+    expect(rule(recipe({ mel: { ...recipe().mel, nMels: 256 } }))).toMatchObject({ key: 'mel.nMels' });
+    expect(rule(recipe({ stft: { ...recipe().stft, winLength: 1024 } }))).toMatchObject({ key: 'stft.winLength' });
+  });
+
   it('is plain data: a JSON round trip gives the same features', () => {
     const r = recipe({ normalization: { kind: 'standardize', scope: 'global', mean: [-40.123456789], std: [11.987654321] } });
     const y = signal(8000);
     const copy = JSON.parse(JSON.stringify(r)) as FeatureRecipe;
     expect(createRecipeExtractor(copy).input(y).data).toEqual(createRecipeExtractor(r).input(y).data);
+  });
+});
+
+describe('emptyMelFilters', () => {
+  it('finds exactly the all-zero rows of the filterbank (librosa\'s "Empty filters detected")', () => {
+    for (const opts of [
+      { sr: 22050, nFft: 2048, nMels: 128, fmin: 0, fmax: 11025, htk: false },
+      { sr: 22050, nFft: 512, nMels: 128, fmin: 0, fmax: 11025, htk: false },
+      { sr: 16000, nFft: 256, nMels: 80, fmin: 20, fmax: 8000, htk: true },
+      { sr: 8000, nFft: 2, nMels: 4, fmin: 0, fmax: 4000, htk: false },
+    ]) {
+      const fb = melFilterbank({ ...opts, norm: null });
+      const zeroRows = Array.from({ length: fb.rows }, (_, m) => m).filter((m) => fb.data.subarray(m * fb.cols, (m + 1) * fb.cols).every((w) => w === 0));
+      expect(emptyMelFilters(opts), JSON.stringify(opts)).toEqual(zeroRows);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { confusionMatrix } from './confusion.js';
-import { accuracy, argmaxRows, scoresFromConfusion, topKAccuracy, type ClassScores } from './scores.js';
+import { accuracy, argmaxRows, macroAverage, presentClasses, scoresFromConfusion, topKAccuracy, type ClassScores } from './scores.js';
 import { safeDivide } from './validate.js';
 
 /** Everything a run reports about one set of predictions. */
@@ -8,10 +8,13 @@ export interface ClassificationReport {
   n: number;
   accuracy: number;
   balancedAccuracy: number;
+  /** Macro averages are over the classes present in the truth or the predictions (`macroClasses`). */
   macroF1: number;
   weightedF1: number;
   macroPrecision: number;
   macroRecall: number;
+  /** How many classes the macro averages count: those present in the true labels or predictions. */
+  macroClasses: number;
   /** Rows = true class, columns = predicted class. */
   confusion: number[][];
   perClass: (ClassScores & { label: string })[];
@@ -39,7 +42,8 @@ export function classificationReport(input: ClassificationReportInput): Classifi
   const confusion = confusionMatrix(input.yTrue, yPred, nClasses);
   const scores = scoresFromConfusion(confusion);
   const n = input.yTrue.length;
-  const mean = (pick: (s: ClassScores) => number) => safeDivide(scores.reduce((s, c) => s + pick(c), 0), nClasses);
+  const counted = presentClasses(confusion);
+  const mean = (pick: (s: ClassScores) => number) => macroAverage(scores, counted, pick);
   const present = scores.filter((s) => s.support > 0);
   const report: ClassificationReport = {
     labels,
@@ -50,6 +54,7 @@ export function classificationReport(input: ClassificationReportInput): Classifi
     weightedF1: safeDivide(scores.reduce((s, c) => s + c.f1 * c.support, 0), n),
     macroPrecision: mean((s) => s.precision),
     macroRecall: mean((s) => s.recall),
+    macroClasses: counted.filter(Boolean).length,
     confusion,
     perClass: scores.map((s, c) => ({ label: labels[c]!, ...s })),
   };

@@ -53,12 +53,29 @@ export function balancedAccuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
 }
 
 /**
- * Unweighted mean F1 over all `nClasses` classes (scikit-learn `average='macro'` with
- * `labels=range(nClasses)`): a class never seen nor predicted counts as F1 = 0.
+ * Which classes a macro average counts: those present in the true labels or the predictions, as
+ * scikit-learn's `average='macro'` with its default `labels` (the union of both). A class absent
+ * from both has no precision, recall or F1 to speak of; counting it as 0 would punish a test set
+ * that happens to lack it.
  */
+export function presentClasses(matrix: readonly (readonly number[])[]): boolean[] {
+  return matrix.map((row, c) => row.some((v) => v > 0) || matrix.some((r) => r[c]! > 0));
+}
+
+/** Unweighted mean of `pick` over the present classes (see `presentClasses`). */
+export function macroAverage(scores: readonly ClassScores[], present: readonly boolean[], pick: (s: ClassScores) => number): number {
+  let sum = 0;
+  let n = 0;
+  scores.forEach((s, c) => {
+    if (present[c]) (sum += pick(s)), n++;
+  });
+  return safeDivide(sum, n);
+}
+
+/** Unweighted mean F1 over the classes present in `yTrue` or `yPred` (scikit-learn `average='macro'`). */
 export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, nClasses: number): number {
-  const scores = perClass(yTrue, yPred, nClasses);
-  return safeDivide(scores.reduce((sum, s) => sum + s.f1, 0), scores.length);
+  const matrix = confusionMatrix(yTrue, yPred, nClasses);
+  return macroAverage(scoresFromConfusion(matrix), presentClasses(matrix), (s) => s.f1);
 }
 
 /** Support-weighted mean F1 (scikit-learn `average='weighted'`). */

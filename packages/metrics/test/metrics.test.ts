@@ -53,6 +53,15 @@ describe('per-class and averaged scores', () => {
     expect(macroF1(t, p, 3)).toBeCloseTo(0.26666666666666666, 12);
     expect(weightedF1(t, p, 3)).toBeCloseTo(0.26666666666666666, 12);
   });
+  it('macro F1 counts the classes present in truth or predictions (scikit-learn default labels)', () => {
+    // class 2 absent from both: f1_score([0,0,1,1], [0,0,1,1], average='macro') = 1.0, not 2/3
+    expect(macroF1([0, 0, 1, 1], [0, 0, 1, 1], 3)).toBe(1);
+    // class 2 predicted but never true: it counts, with F1 0 → (1 + 2/3 + 0) / 3 = 0.5556
+    expect(macroF1([0, 0, 1, 1], [0, 0, 1, 2], 3)).toBeCloseTo((1 + 2 / 3 + 0) / 3, 12);
+    const r = classificationReport({ yTrue: [0, 0, 1, 1], yPred: [0, 0, 1, 1], labels: ['a', 'b', 'c', 'd'] });
+    expect(r.macroClasses).toBe(2);
+    expect([r.macroF1, r.macroPrecision, r.macroRecall]).toEqual([1, 1, 1]);
+  });
   it('balanced_accuracy_score docstring: 0.625', () => {
     expect(balancedAccuracy([0, 1, 0, 0, 1, 0], [0, 1, 0, 0, 0, 1], 2)).toBeCloseTo(0.625, 12);
   });

@@ -8,6 +8,7 @@ export { initializeWeights, type InitScheme } from './init.js';
 export { SeededDropout, setDropoutStep } from './dropout.js';
 export { TimePooling, type TimeStatistic } from './time-pooling.js';
 export { countParams, summarize } from './summary.js';
+export { modelLayout, ModelShapeError, type LayerLayout, type ModelLayout } from './layout.js';
 export { parsePreprocess, preprocessSchema, type Preprocess } from './preprocess.js';
 export {
   loadModel,

@@ -66,16 +66,22 @@ export async function loadModelFromArtifacts(files: SavedModelFiles): Promise<Lo
 
 /**
  * Writes `dir/model.json`, `dir/weights.bin` and `dir/preprocess.json` (tfjs format, readable by
- * `tf.loadLayersModel` over http too). Node only; needs no tfjs-node.
+ * `tf.loadLayersModel` over http too). Node only; needs no tfjs-node. Each file is written to a
+ * temporary name and renamed, model.json last, so none is ever half written; a full disk throws
+ * `OutOfSpaceError` (from `@earshot/model-cnn/atomic-write`).
  */
 export async function saveModel(model: tf.LayersModel, dir: string, preprocess: Preprocess): Promise<void> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { mkdir } = await import('node:fs/promises');
   const { join } = await import('node:path');
+  const { asSpaceError, removeStaleTemps, writeFileAtomic } = await import('./atomic-write.js');
   const files = await serializeModel(model, preprocess);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, WEIGHTS_FILE), new Uint8Array(files.weights));
-  await writeFile(join(dir, MODEL_FILE), JSON.stringify(files.modelJson));
-  await writeFile(join(dir, PREPROCESS_FILE), `${JSON.stringify(files.preprocess, null, 2)}\n`);
+  await mkdir(dir, { recursive: true }).catch(async (err: unknown) => {
+    throw await asSpaceError(err, dir, files.weights.byteLength);
+  });
+  await removeStaleTemps(dir);
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), new Uint8Array(files.weights));
+  await writeFileAtomic(join(dir, PREPROCESS_FILE), `${JSON.stringify(files.preprocess, null, 2)}\n`);
+  await writeFileAtomic(join(dir, MODEL_FILE), JSON.stringify(files.modelJson));
 }
 
 /** Reads a directory written by `saveModel`; `preprocess.json` is validated. Node only. */

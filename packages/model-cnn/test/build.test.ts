@@ -5,7 +5,7 @@ import { buildModel, countParams, loadModelFromArtifacts, SeededDropout, seriali
 import { samplePreprocess } from './helpers.js';
 
 beforeAll(async () => {
-  await initBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 function weightsOf(model: tf.LayersModel): Float32Array[] {

@@ -9,7 +9,7 @@ import { samplePreprocess } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
-  await initBackend('cpu');
+  await initBackend({ backend: 'cpu' });
   dir = await mkdtemp(join(tmpdir(), 'earshot-model-'));
 });
 afterAll(async () => {

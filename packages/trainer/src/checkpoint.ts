@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { removeStaleTemps, writeDirAtomic, writeFileAtomic, type FileData } from '@earshot/model-cnn/atomic-write';
 import type { Xoshiro128State } from '@earshot/random';
 import type { ScheduleState } from './schedule.js';
 import type { EpochLog } from './train-types.js';
@@ -38,15 +39,18 @@ const metaSchema = z.object({
   tensors: z.record(z.string(), z.array(z.number().int().nonnegative())),
 });
 
+const EPOCH_DIR = /^epoch-\d{4,}$/;
+
 /**
- * Writes a checkpoint into `dir/epoch-NNNN/` and then atomically points `dir/latest.json` at it,
- * so a run killed mid-write still resumes from the previous complete checkpoint.
+ * Writes a checkpoint into `dir/epoch-NNNN/` (built as `epoch-NNNN.tmp-<pid>/` and renamed, so it
+ * is complete or absent), then atomically points `dir/latest.json` at it and removes the older
+ * ones: a run killed or out of disk mid-write resumes from the previous complete checkpoint.
+ * A full disk throws `OutOfSpaceError` naming `dir`.
  */
 export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
   const name = `epoch-${String(checkpoint.epoch).padStart(4, '0')}`;
-  const target = join(dir, name);
-  await rm(target, { recursive: true, force: true });
-  await mkdir(target, { recursive: true });
+  await removeStaleTemps(dir);
+  const files: Record<string, FileData> = {};
   const groups: Record<string, Float32Array[]> = { weights: checkpoint.weights, adamM: checkpoint.adamM, adamV: checkpoint.adamV };
   if (checkpoint.bestWeights) groups['bestWeights'] = checkpoint.bestWeights;
   const tensors: Record<string, number[]> = {};
@@ -58,8 +62,9 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
       joined.set(a, offset);
       offset += a.length;
     }
-    await writeFile(join(target, `${key}.bin`), new Uint8Array(joined.buffer));
+    files[`${key}.bin`] = new Uint8Array(joined.buffer);
   }
+  await writeDirAtomic(join(dir, name), files);
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   const meta: z.infer<typeof metaSchema> = {
     formatVersion: 1,
@@ -73,11 +78,11 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
     earlyStopping: checkpoint.earlyStopping,
     tensors,
   };
-  const tmp = join(dir, `${LATEST}.tmp`);
-  await writeFile(tmp, JSON.stringify(meta));
-  const previous = await readMeta(dir).catch(() => null);
-  await rename(tmp, join(dir, LATEST));
-  if (previous && previous.dir !== name) await rm(join(dir, previous.dir), { recursive: true, force: true });
+  await writeFileAtomic(join(dir, LATEST), JSON.stringify(meta));
+  // Every other epoch directory is now unreferenced (older, or left by a kill before latest.json moved).
+  for (const entry of await readdir(dir)) {
+    if (entry !== name && EPOCH_DIR.test(entry)) await rm(join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 async function readMeta(dir: string): Promise<z.infer<typeof metaSchema>> {
@@ -97,6 +102,7 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
   } catch {
     return null;
   }
+  await removeStaleTemps(dir); // a killed write's epoch-NNNN.tmp-<pid>: never read, only cleaned
   meta = await readMeta(dir);
   const load = async (key: string): Promise<Float32Array[] | null> => {
     const lengths = meta.tensors[key];

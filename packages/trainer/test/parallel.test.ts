@@ -9,7 +9,7 @@ import { getAllWeights, readCheckpoint, train, type BatchLog, type TrainOptions 
 import { syntheticSpectrograms } from './synthetic.js';
 
 beforeAll(async () => {
-  await initBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 const data = syntheticSpectrograms(24, 12, 12, 3, 8);

@@ -10,7 +10,7 @@ import { syntheticSpectrograms } from './synthetic.js';
 
 let dir: string;
 beforeAll(async () => {
-  await initBackend('cpu');
+  await initBackend({ backend: 'cpu' });
   dir = await mkdtemp(join(tmpdir(), 'earshot-trainer-'));
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { Adam, augmentBatch, balancedClassWeights, LrSchedule } from '../src/ind
 import { weightedCrossEntropySums } from '../src/loss.js';
 
 beforeAll(async () => {
-  await initBackend('cpu');
+  await initBackend({ backend: 'cpu' });
 });
 
 describe('Adam', () => {

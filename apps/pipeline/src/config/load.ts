@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
+import { inputProblems, recipeProblems, runtimeProblems } from './fits.js';
+import { LIMITS, overLimit } from './limits.js';
 import { experimentSchema, type ExperimentConfig } from './schema.js';
 
 /** Bad user input in an experiment file or a `--set`: the CLI prints `problems` and exits 2. */
@@ -19,6 +21,27 @@ type Raw = Record<string, unknown>;
 
 const isMapping = (value: unknown): value is Raw => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** Keys that would reach an object's prototype if a consumer ever assigned them. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const forbidden = (key: string) => `${key}: key not allowed (__proto__, constructor and prototype could alter object prototypes)`;
+/** Mappings nest a few levels in any real experiment; deeper is an attack on the parsers' stacks. */
+const MAX_DEPTH = 32;
+
+/** Every forbidden key anywhere in a parsed document, and nesting beyond MAX_DEPTH, as problems. */
+function keyProblems(value: unknown, path: string[] = [], problems: string[] = []): string[] {
+  if (value === null || typeof value !== 'object') return problems;
+  if (path.length > MAX_DEPTH) {
+    problems.push(`${path.slice(0, MAX_DEPTH).join('.')}: nested deeper than ${MAX_DEPTH} levels`);
+    return problems;
+  }
+  for (const key of Object.keys(value)) {
+    const at = [...path, key];
+    if (FORBIDDEN_KEYS.has(key)) problems.push(forbidden(at.join('.')));
+    else keyProblems((value as Raw)[key], at, problems);
+  }
+  return problems;
+}
+
 /** Applies `a.b.c=value` overrides; the value is parsed as YAML (`3` → number, `[1,2]` → list, `null`). */
 export function applyOverrides(raw: Raw, overrides: readonly string[]): Raw {
   const problems: string[] = [];
@@ -29,9 +52,14 @@ export function applyOverrides(raw: Raw, overrides: readonly string[]): Raw {
       problems.push(`--set ${override}: expected key.path=value`);
       continue;
     }
+    const bad = path.split('.').findIndex((part) => FORBIDDEN_KEYS.has(part));
+    if (bad >= 0) {
+      problems.push(`--set ${forbidden(path.split('.').slice(0, bad + 1).join('.'))}`);
+      continue;
+    }
     let value: unknown;
     try {
-      value = YAML.parse(override.slice(eq + 1));
+      value = YAML.parse(override.slice(eq + 1), { maxAliasCount: LIMITS.yamlAliases });
     } catch (err) {
       problems.push(`--set ${override}: value is not valid YAML (${(err as Error).message})`);
       continue;
@@ -39,7 +67,7 @@ export function applyOverrides(raw: Raw, overrides: readonly string[]): Raw {
     const keys = path.split('.');
     let node: Raw = raw;
     for (const [i, key] of keys.slice(0, -1).entries()) {
-      const next = node[key];
+      const next = Object.hasOwn(node, key) ? node[key] : undefined;
       if (next === undefined || next === null) node[key] = {};
       else if (!isMapping(next)) {
         problems.push(`--set ${override}: ${keys.slice(0, i + 1).join('.')} is not a mapping`);
@@ -72,9 +100,23 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 export function parseExperiment(raw: unknown, source = 'experiment'): ExperimentConfig {
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(source, ['(root): expected a mapping']);
+  const keys = keyProblems(raw);
+  if (keys.length) throw new ConfigError(source, keys);
   const result = experimentSchema.safeParse(withRecipeDefaults(raw as Raw));
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
-  return result.data;
+  const config = result.data;
+  // Rules the schema cannot express: features-mel's recipe rules, and worker counts against the cores.
+  const rules = [...recipeProblems(config), ...runtimeProblems(config)];
+  if (rules.length) throw new ConfigError(source, rules);
+  // With a fixed clip length the model's input shape is known now: check it fits before any scan.
+  const { duration } = config.audio;
+  if (typeof duration === 'number') {
+    const workers = typeof config.runtime.train_workers === 'number' ? config.runtime.train_workers : 1;
+    const samples = Math.round(duration * config.audio.sr);
+    const fits = inputProblems(config, { samples, lengthKey: 'audio.duration', nClasses: 2, workers });
+    if (fits.length) throw new ConfigError(source, fits);
+  }
+  return config;
 }
 
 
@@ -122,13 +164,25 @@ function resolveFilePaths(raw: Raw, file: string): void {
 export async function loadExperiment(file: string, overrides: readonly string[] = []): Promise<ExperimentConfig> {
   let text: string;
   try {
+    // Size first: a huge file is refused before it is read, let alone parsed.
+    const { size } = await stat(file);
+    if (size > LIMITS.fileBytes) throw new ConfigError(file, [`(file): ${size.toLocaleString('en-US')} bytes; ${overLimit(LIMITS.fileBytes, 'bytes, 1 MB; an experiment is a few kB')}`]);
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError(file, [`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) throw new ConfigError(file, doc.errors.map((e) => `YAML: ${e.message}`));
-  const raw = (doc.toJS() ?? {}) as Raw;
+  let raw: Raw;
+  try {
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length) throw new ConfigError(file, doc.errors.map((e) => `YAML: ${e.message}`));
+    // maxAliasCount stops billion-laughs documents (aliases of aliases) before they expand.
+    raw = (doc.toJS({ maxAliasCount: LIMITS.yamlAliases }) ?? {}) as Raw;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const why = err instanceof ReferenceError ? `too many aliases (${overLimit(LIMITS.yamlAliases, 'alias expansions')})` : (err as Error).message;
+    throw new ConfigError(file, [`YAML: ${why}`]);
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(file, ['(root): expected a mapping']);
   resolveFilePaths(raw, file);
   return parseExperiment(applyOverrides(raw, overrides), file);

@@ -1,5 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@earshot/model-cnn/atomic-write';
 import { confusionMatrixChart, foldAccuracyChart, trainingCurveChart } from './charts.js';
 import { renderReportHtml, type ReportCharts } from './html.js';
 import { loadRunMetrics, readResolvedConfig, type RunMetrics } from '../run-metrics.js';
@@ -37,8 +37,6 @@ export async function writeReport(runDir: string): Promise<string> {
   const config = await readResolvedConfig(runDir);
   const html = renderReportHtml({ metrics, config, charts: await renderCharts(metrics), clips: await misclassifiedClips(metrics.test) });
   const file = join(runDir, 'report.html');
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, html);
-  await rename(temporary, file); // a reader never sees half a report
+  await writeFileAtomic(file, html); // a reader never sees half a report
   return file;
 }

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderScanSummary, type DurationChoice } from '@earshot/dataset-io';
+import { writeFileAtomic } from '@earshot/model-cnn/atomic-write';
 import type { ExperimentConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { runFiles } from '../run-dir.js';
 import { FileFailedError, type SkippedFile } from './features.js';
+import { checkPlan, checkSplitData } from './preflight.js';
 import { chooseScanDuration, scanReport, scanStage, type ScanStageResult } from './scan.js';
 import { firstFoldManifest, loadSplitLists, planSplits, type SplitPlan } from './split.js';
 
@@ -18,11 +19,13 @@ export interface DatasetStageResult {
 /** Scans the dataset, plans the splits and writes the scan report (it flags duplicate files across splits). */
 export async function datasetStage(config: ExperimentConfig, runDir: string, log: Logger): Promise<DatasetStageResult> {
   const scan = await scanStage(config, log);
+  checkSplitData(scan.items, config);
   const plan = planSplits(scan.items, config, await loadSplitLists(config, scan.root));
+  checkPlan(config, plan);
   for (const warning of plan.warnings) log.warn(`warning: ${warning}`);
   const report = scanReport(scan, firstFoldManifest(scan.items, plan));
-  await writeFile(join(runDir, runFiles.scanReport), report.text);
-  await writeFile(join(runDir, runFiles.scanReportJson), `${JSON.stringify(report.json, null, 2)}\n`);
+  await writeFileAtomic(join(runDir, runFiles.scanReport), report.text);
+  await writeFileAtomic(join(runDir, runFiles.scanReportJson), `${JSON.stringify(report.json, null, 2)}\n`);
   // The terminal gets a summary; the full report (histograms, every bad file, duplicates) is in the run directory.
   log.info(`${renderScanSummary(report.json).trimEnd()}\n  full report: ${join(runDir, runFiles.scanReport)}`);
   reportSkipped(scan.skipped, config, log);

@@ -56,6 +56,7 @@ export function evaluate(pred: Predictions, labels: readonly string[], opts: { t
     accuracy: report.accuracy,
     balanced_accuracy: report.balancedAccuracy,
     macro_f1: report.macroF1,
+    macro_classes: report.macroClasses,
     weighted_f1: report.weightedF1,
     top_k: Object.fromEntries(Object.entries(report.topK ?? {}).map(([k, v]) => [String(k), v])),
     per_class: report.perClass.map((c) => ({ label: c.label, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),

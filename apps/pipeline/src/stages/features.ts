@@ -1,6 +1,7 @@
 import type { ResType } from '@earshot/dataset-io';
 import { featureKeyer, type FeatureStore } from '@earshot/feature-cache';
 import type { ClipCrop, FeatureRecipe } from '@earshot/features-mel';
+import { killPoint } from '@earshot/model-cnn/kill-point';
 import { FEATURE_CODE_VERSION } from '../features/file-features.js';
 import { createFeaturePool, type FeaturePool } from '../features/pool.js';
 import type { Logger } from '../log.js';
@@ -139,6 +140,7 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
     const pool = opts.pool ?? createFeaturePool(opts.workers);
     const bar = opts.log.progress('features', missing.size, { unit: 'files' });
     let done = 0;
+    const half = Math.ceil(missing.size / 2);
     const computeOne = async (key: string, indices: number[]): Promise<void> => {
       const job = jobs[indices[0]!]!;
       const result = await pool.run({ path: job.path, recipe: opts.recipe, resType: opts.resType, crop: job.crop, seed: opts.seed });
@@ -154,6 +156,7 @@ export async function featuresStage(jobs: readonly FeatureJob[], opts: FeaturesS
       use(storedKey, result.shape, indices);
       computed += indices.length;
       bar.update(++done);
+      if (done === half) killPoint('during-features');
     };
     try {
       while (missing.size) {

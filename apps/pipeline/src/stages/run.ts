@@ -1,12 +1,17 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { FeatureCache } from '@earshot/feature-cache';
-import { modelSpec, recipeFromConfig, trainSettings, type ExperimentConfig } from '../config/index.js';
+import { OutOfSpaceError, writeFileAtomic } from '@earshot/model-cnn/atomic-write';
+import { killPoint } from '@earshot/model-cnn/kill-point';
+import { ConfigError, modelSpec, recipeFromConfig, trainSettings, type ExperimentConfig } from '../config/index.js';
+import { explainDiskFull, type RunDirRef } from '../disk-full.js';
+import { EXIT_USAGE, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { runFiles } from '../run-dir.js';
 import type { RunMetrics } from '../run-metrics.js';
 import { datasetStage, reportSkipped } from './dataset.js';
 import { evaluate, poolPredictions } from './evaluate.js';
+import { checkInputs } from './preflight.js';
 import { featureJobs, featuresStage } from './features.js';
 import { trainFolds } from './folds.js';
 import { saveRunModel } from './save-model.js';
@@ -25,14 +30,25 @@ export interface RunOptions {
 
 /**
  * scan → features (cache) → train and test each fold → model → metrics.json → report.
- * Returns the run directory.
+ * Returns the run directory. A full disk under it ends the run with a one-line DiskFullError.
  */
 export async function runExperiment(config: ExperimentConfig, opts: RunOptions): Promise<string> {
+  const run: RunDirRef = opts.resume ? { dir: resolve(opts.resume) } : {};
+  return explainDiskFull(run, () => runStages(config, opts, run));
+}
+
+async function runStages(config: ExperimentConfig, opts: RunOptions, run: RunDirRef): Promise<string> {
   const { log } = opts;
   const timer = new StageTimer();
   const setup = await setupRun(config, opts);
   const { runDir } = setup;
-  const { scan, plan, clipDuration } = await timer.time('scan', () => datasetStage(config, runDir, log));
+  run.dir = runDir;
+  const { scan, plan, clipDuration } = await refuseWithoutTrace(runDir, !opts.resume, async () => {
+    const scanned = await timer.time('scan', () => datasetStage(config, runDir, log));
+    checkInputs(config, scanned.scan, scanned.plan, scanned.clipDuration, setup.trainWorkers.workers);
+    return scanned;
+  });
+  killPoint('after-scan');
 
   const recipe = recipeFromConfig(config, clipDuration);
   const jobs = featureJobs(scan, plan, recipe);
@@ -43,10 +59,13 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
         featuresStage(jobs, { recipe, resType: setup.resampler.resType, seed: config.seed, cache, workers: config.runtime.workers, log, failFast: config.dataset.on_error === 'fail' }),
       );
     const extracted = await extract();
+    killPoint('after-features');
     log.info(`features: ${extracted.cached} cached, ${extracted.computed} computed (${extracted.shape[0]} × ${extracted.shape[1]})`);
     await cache.recordRun({ hits: extracted.cached, misses: extracted.computed, experiment: config.name });
     reportSkipped(extracted.failed, config, log);
-    await writeFile(join(runDir, runFiles.splitManifest), manifestCsv(scan.items, plan, extracted.keys));
+    const labelOf = new Map(scan.allItems.map((item) => [item.path, item.label]));
+    const manifest = manifestCsv(scan.items, plan, [...scan.skipped, ...extracted.failed], (path) => labelOf.get(path) ?? '');
+    await writeFileAtomic(join(runDir, runFiles.splitManifest), manifest);
 
     const spec = modelSpec(config);
     const settings = trainSettings(config);
@@ -95,16 +114,32 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   }
 }
 
-async function writeMetrics(runDir: string, metrics: RunMetrics): Promise<void> {
-  await writeFile(join(runDir, runFiles.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+/**
+ * A config the scanned data refutes (exit 2: clip lengths, folds, a CNN too deep for the input)
+ * is found before anything is computed; a run directory made for this run alone is removed then,
+ * so refused configs leave no near-empty runs behind.
+ */
+async function refuseWithoutTrace<T>(runDir: string, ownsRunDir: boolean, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const refused = err instanceof ConfigError || (err instanceof UsageError && err.exitCode === EXIT_USAGE);
+    if (refused && ownsRunDir) await rm(runDir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
-/** The report is a view of metrics.json: a failure to render it is a warning, not a failed run. */
+async function writeMetrics(runDir: string, metrics: RunMetrics): Promise<void> {
+  await writeFileAtomic(join(runDir, runFiles.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+}
+
+/** The report is a view of metrics.json: a failure to render it is a warning, not a failed run (a full disk is). */
 async function writeRunReport(runDir: string, log: Logger): Promise<void> {
   try {
     const { writeReport } = await import('../report/index.js');
     await writeReport(runDir);
   } catch (err) {
+    if (err instanceof OutOfSpaceError) throw err;
     log.warn(`report: not written (${(err as Error).message})`);
   }
 }

@@ -21,6 +21,7 @@ import type { ExperimentConfig } from '../config/index.js';
 import { EXIT_FAILED, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SkippedFile } from './features.js';
+import { checkDatasetFiles } from './preflight.js';
 
 export interface ScanStageResult {
   /** Absolute dataset folder. */
@@ -46,7 +47,9 @@ export async function datasetRoot(config: ExperimentConfig): Promise<string> {
     const root = resolve(d.root ?? resolve(config.cache.dir, 'datasets', 'demo'));
     return ensureDemoDataset(root, { seed: d.demo.seed, perClass: d.demo.per_class, seconds: d.demo.seconds });
   }
-  return resolve(d.root!);
+  const root = resolve(d.root!);
+  checkDatasetFiles(config, root);
+  return root;
 }
 
 /** The dataset-io source for the config's label source or preset. */

@@ -1,7 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { removeStaleTemps, writeFileAtomic } from '@earshot/model-cnn/atomic-write';
 import { initBackend, type BackendInfo } from '@earshot/tf-runtime';
 import { toYaml, trainWorkers, type ExperimentConfig } from '../config/index.js';
+import { configDiff } from '../config/diff.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { resolveRunResampler, type RunResampler } from '../features/res-type.js';
@@ -48,9 +50,14 @@ export async function setupRun(config: ExperimentConfig, opts: { log: Logger; re
       throw new ResumeMismatchError(`--resume ${opts.resume}: no ${runFiles.config} there; not a run directory`);
     });
     if (previous !== configYaml) {
-      throw new ResumeMismatchError(`--resume ${opts.resume}: the experiment config differs from that run's ${runFiles.config}; refusing to resume`);
+      const changes = configDiff(previous, configYaml).map((line) => `\n  ${line}`).join('');
+      throw new ResumeMismatchError(`--resume ${opts.resume}: the experiment config differs from that run's ${runFiles.config}; refusing to resume. Changed:${changes}`);
     }
+    await removeStaleTemps(runDir); // what a killed run was writing
   }
-  await writeFile(join(runDir, runFiles.config), configYaml);
+  await writeFileAtomic(join(runDir, runFiles.config), configYaml).catch(async (err: unknown) => {
+    if (!opts.resume) await rmdir(runDir).catch(() => {}); // nothing to resume: leave no empty run directory
+    throw err;
+  });
   return { backend: { name: backend.backend, reason: backend.reason }, trainWorkers: parallel, resampler, runDir, configYaml };
 }

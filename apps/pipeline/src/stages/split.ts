@@ -3,6 +3,7 @@ import { readSplitList, splitItems, presetSplit, type AudioItem, type SplitName,
 import { Mulberry32 } from '@earshot/random';
 import type { ExperimentConfig } from '../config/index.js';
 import { UsageError, errorReason } from '../errors.js';
+import type { SkippedFile } from './features.js';
 
 export interface FoldPlan {
   /** 1-based fold number for k-fold CV, null for a single split. */
@@ -138,10 +139,19 @@ function csvField(value: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** `split-manifest.csv`: path,label,split[,fold]; with k-fold CV, one row per file with its test fold. */
-export function manifestCsv(items: readonly AudioItem[], plan: SplitPlan, keys?: readonly (string | undefined)[]): string {
+/**
+ * `split-manifest.csv`: path,label,split[,fold],reason; with k-fold CV, one row per file with its
+ * test fold. Files the scan rejected or whose features failed are listed as `skipped` with the reason,
+ * so the manifest accounts for every file the dataset named.
+ */
+export function manifestCsv(
+  items: readonly AudioItem[],
+  plan: SplitPlan,
+  skipped: readonly SkippedFile[] = [],
+  labelOf: (path: string) => string = () => '',
+): string {
   const cv = plan.folds.length > 1;
-  const rows: string[] = [cv ? 'path,label,split,fold' : 'path,label,split'];
+  const rows: string[] = [cv ? 'path,label,split,fold,reason' : 'path,label,split,reason'];
   const role = new Map<number, { split: string; fold?: number }>();
   if (cv) {
     for (const f of plan.folds) for (const i of f.test) role.set(i, { split: 'test', fold: f.fold! });
@@ -149,11 +159,19 @@ export function manifestCsv(items: readonly AudioItem[], plan: SplitPlan, keys?:
     const f = plan.folds[0]!;
     for (const name of ['train', 'validation', 'test'] as const) for (const i of f[name]) role.set(i, { split: name });
   }
+  const reasons = new Map(skipped.map((s) => [s.path, s.reason]));
+  const row = (path: string, label: string, split: string, fold: number | string, reason: string) =>
+    rows.push([path, label, split, ...(cv ? [fold] : []), reason].map(csvField).join(','));
+  const listed = new Set<string>();
   items.forEach((item, i) => {
     const r = role.get(i);
-    const split = keys && keys[i] === undefined ? 'skipped' : (r?.split ?? 'unused');
-    rows.push([item.path, item.label, split, ...(cv ? [r?.fold ?? ''] : [])].map(csvField).join(','));
+    const reason = reasons.get(item.path);
+    listed.add(item.path);
+    row(item.path, item.label, reason !== undefined ? 'skipped' : (r?.split ?? 'unused'), reason !== undefined ? '' : (r?.fold ?? ''), reason ?? '');
   });
+  for (const s of [...skipped].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (!listed.has(s.path)) row(s.path, labelOf(s.path), 'skipped', '', s.reason);
+  }
   return `${rows.join('\n')}\n`;
 }
 

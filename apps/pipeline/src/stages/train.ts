@@ -5,6 +5,7 @@ import { train as runTraining, type AugmentOptions as TrainerAugment, type Sched
 import type { BatchSource, FeatureStore } from '@earshot/feature-cache';
 import { cacheBatchSource, UnreadableEntryError } from '@earshot/feature-cache';
 import { availableParallelism } from 'node:os';
+import { killPoint } from '@earshot/model-cnn/kill-point';
 import type { AugmentOptions, ModelSpec, Schedule, TrainSettings, TrainWorkers } from '../config/options.js';
 import type { Logger } from '../log.js';
 import type { EpochRecord } from '../run-metrics.js';
@@ -176,6 +177,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
       );
       cpuMark = process.cpuUsage();
       if (e.epoch < settings.epochs) bar = epochBar(e.epoch + 1);
+      killPoint(`after-epoch-${e.epoch}`); // the trainer has written this epoch's checkpoint
     },
   });
   if (result.resumedFromEpoch > 0) log.info(`${opts.prefix ?? ''}resumed after epoch ${result.resumedFromEpoch}`);

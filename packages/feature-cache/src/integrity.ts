@@ -1,0 +1,60 @@
+// The checks FeatureCache runs on its lmdb file: the header before mapping it, the trees once
+// mapped (inside a read transaction, so no writer reuses a page being checked).
+import { existsSync, statSync } from 'node:fs';
+import { checkLmdbHeader } from './lmdb-header.js';
+import { checkLmdbTrees } from './lmdb-walk.js';
+import { open } from 'lmdb';
+
+/** How long a file that looks short may still be being created by another process's lmdb. */
+const CREATING_GRACE_MS = 200;
+
+/** What is wrong with the file before it may be mapped, or undefined (also when it does not exist). */
+export function headerDamage(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const check = checkLmdbHeader(path);
+  return check.ok ? undefined : check.damage;
+}
+
+/**
+ * `headerDamage`, but a short file is looked at again for a moment: lmdb creates the file, then
+ * writes its meta pages, so another process opening a new cache can show an empty file briefly.
+ */
+export function settledHeaderDamage(path: string): string | undefined {
+  let damage = headerDamage(path);
+  const until = Date.now() + CREATING_GRACE_MS;
+  while (damage && statSync(path, { throwIfNoEntry: false })?.size !== undefined && fileIsYoung(path) && Date.now() < until) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    damage = headerDamage(path);
+  }
+  return damage;
+}
+
+function fileIsYoung(path: string): boolean {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat !== undefined && Date.now() - stat.mtimeMs < 5_000;
+}
+
+/** The tree check (header included); call it inside a read transaction of an open environment. */
+export function treeDamage(path: string): string | undefined {
+  return existsSync(path) ? checkLmdbTrees(path) : undefined;
+}
+
+/**
+ * Everything wrong with the environment at `path` as a whole (header, then trees), without
+ * changing it: for `cache info` and `cache verify`. Undefined when sound or absent.
+ */
+export async function environmentDamage(path: string): Promise<string | undefined> {
+  const before = headerDamage(path);
+  if (before || !existsSync(path)) return before;
+  const env = open({ path, maxDbs: 8 });
+  try {
+    const txn = env.useReadTransaction();
+    try {
+      return treeDamage(path);
+    } finally {
+      txn.done();
+    }
+  } finally {
+    await env.close();
+  }
+}

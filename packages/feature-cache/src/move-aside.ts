@@ -1,0 +1,78 @@
+// Moving a damaged lmdb environment out of the way, once, even when several processes sharing the
+// cache find the damage at the same time: each takes a lock (mkdir is atomic), and only the one
+// that still finds the damaged file (the same inode, still damaged) renames it; the others reopen
+// the fresh environment the winner leaves.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const LOCK = 'features.mdb-moving';
+const STALE_LOCK_MS = 30_000;
+const WAIT_MS = 20;
+
+export interface MoveAsideRequest {
+  dir: string;
+  /** The data file and its lock file, by name. */
+  files: readonly string[];
+  /** Inode of the file found damaged: a different file at the path was already replaced. */
+  inode: number;
+  /** Re-checks the file under the lock (a file another process is creating looks short for a moment). */
+  stillDamaged: () => boolean;
+}
+
+/** Moved to `to`; already replaced by another process; or found sound after all (it was being created). */
+export type MoveOutcome = { kind: 'moved'; to: string } | { kind: 'replaced' } | { kind: 'sound' };
+
+export function moveAside(request: MoveAsideRequest): MoveOutcome {
+  const { dir, files } = request;
+  const release = lock(join(dir, LOCK));
+  try {
+    const path = join(dir, files[0]!);
+    if (!existsSync(path) || statSync(path).ino !== request.inode) return { kind: 'replaced' };
+    if (!request.stillDamaged()) return { kind: 'sound' };
+    const target = asideDir(dir);
+    mkdirSync(target);
+    for (const name of files) if (existsSync(join(dir, name))) renameSync(join(dir, name), join(target, name));
+    return { kind: 'moved', to: target };
+  } finally {
+    release();
+  }
+}
+
+/** `<dir>.damaged-<UTC time>`, unique. */
+function asideDir(dir: string): string {
+  const base = `${dir.replace(/[\\/]+$/, '')}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  let target = base;
+  for (let i = 2; existsSync(target); i++) target = `${base}-${i}`;
+  return target;
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Take the lock dir (waiting for another holder); a holder that died or hung for 30 s loses it. */
+function lock(path: string): () => void {
+  for (;;) {
+    try {
+      mkdirSync(path);
+      writeFileSync(join(path, 'owner'), `${process.pid}`);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (lockIsStale(path)) rmSync(path, { recursive: true, force: true });
+      else sleep(WAIT_MS);
+    }
+  }
+}
+
+function lockIsStale(path: string): boolean {
+  try {
+    if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) return true;
+    const pid = Number(readFileSync(join(path, 'owner'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false; // being written
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
