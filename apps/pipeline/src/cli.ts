@@ -184,7 +184,12 @@ function reportError(err: unknown, debug: boolean): number {
     return err.exitCode;
   }
   const e = err as Error & { path?: string; reason?: string };
-  if (e?.name === 'AudioInputError' || e?.name === 'FileFailedError' || e?.name === 'CacheDiskFullError' || e?.name === 'CacheDamagedError') {
+  if (e?.name === 'CacheDiskFullError') {
+    // lmdb's native code may have written "Write error: … size N" to stderr without a newline.
+    process.stderr.write(`\nerror: ${e.message}\n`);
+    return EXIT_FAILED;
+  }
+  if (e?.name === 'AudioInputError' || e?.name === 'FileFailedError' || e?.name === 'CacheDamagedError') {
     process.stderr.write(`error: ${e.message}\n`);
     return EXIT_FAILED;
   }

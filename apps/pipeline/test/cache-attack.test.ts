@@ -155,9 +155,9 @@ describe('a full disk under the cache', { timeout: 240_000 }, () => {
     const filler = join(disk!, 'filler');
     writeFileSync(filler, Buffer.alloc(20 * 2 ** 20 - 1.5 * 2 ** 20));
     const full = await run(dir);
-    expect(full.code).toBe(1);
+    expect(full.code, full.stderr).toBe(1);
     const errors = full.stderr.split('\n').filter((line) => line.startsWith('error:'));
-    expect(errors).toHaveLength(1);
+    expect(errors, full.stderr).toHaveLength(1);
     expect(errors[0]).toMatch(new RegExp(`^error: cache ${escape(dir)}: disk full: needed ~[\\d.]+ MB, [\\d.]+ MB free; free space or set cache\\.dir`));
     expect(full.stderr).not.toMatch(/^\s+at /m); // no stack trace
     expect(damagedDirs(dir)).toHaveLength(0);
