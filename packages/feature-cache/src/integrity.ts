@@ -5,8 +5,8 @@ import { checkLmdbHeader } from './lmdb-header.js';
 import { checkLmdbTrees } from './lmdb-walk.js';
 import { open } from 'lmdb';
 
-/** How long a file that looks short may still be being created by another process's lmdb. */
-const CREATING_GRACE_MS = 200;
+/** How long a file that looks short may still be being created by another process's lmdb (generous: a creator descheduled on a loaded machine). */
+const CREATING_GRACE_MS = 2_000;
 
 /** What is wrong with the file before it may be mapped, or undefined (also when it does not exist). */
 export function headerDamage(path: string): string | undefined {
@@ -34,9 +34,28 @@ function fileIsYoung(path: string): boolean {
   return stat !== undefined && Date.now() - stat.mtimeMs < 5_000;
 }
 
-/** The tree check (header included); call it inside a read transaction of an open environment. */
+/** The newest committed transaction of the file, or undefined when its header is damaged. */
+function newestTxn(path: string): bigint | undefined {
+  const check = checkLmdbHeader(path);
+  return check.ok ? check.meta.txnId : undefined;
+}
+
+/**
+ * The tree check (header included); call it inside a read transaction of an open environment.
+ * The walk reads the newest tree with plain file reads, which this process's read transaction
+ * does not protect: another process that commits twice during the walk may reuse its pages, and
+ * the walk would see "damage" in a sound file. So damage counts only when no commit landed during
+ * the walk (the same newest txn before and after); a walk that keeps racing writers is
+ * inconclusive and the file is taken as sound (lmdb's own errors still catch real damage later).
+ */
 export function treeDamage(path: string): string | undefined {
-  return existsSync(path) ? checkLmdbTrees(path) : undefined;
+  if (!existsSync(path)) return undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = newestTxn(path);
+    const damage = checkLmdbTrees(path);
+    if (!damage || before === undefined || newestTxn(path) === before) return damage;
+  }
+  return undefined;
 }
 
 /**

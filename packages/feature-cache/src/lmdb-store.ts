@@ -117,7 +117,7 @@ export class FeatureCache implements FeatureStore {
     }
     if (damage) {
       this.env.close().catch(() => undefined);
-      this.moveDamagedAside(damage, this.inode, () => true);
+      this.moveDamagedAside(damage, this.inode, () => treeDamage(path) !== undefined);
       this.openEnv();
     }
     this.openDbs();
