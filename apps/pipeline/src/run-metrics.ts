@@ -70,6 +70,14 @@ export const runMetricsSchema = z.object({
     res_type_reason: z.string().optional().describe("why: the experiment's audio.res_type, or what auto found"),
   }),
   model: z.object({ name: z.string(), params: count }),
+  time_budget: z
+    .object({
+      seconds: z.number().positive().describe('train.time_budget in seconds'),
+      first_epoch_seconds: seconds.describe("the first fold's first epoch (training + validation), which the epochs were fitted to"),
+      epochs: z.number().int().positive().describe('epochs per fold that fit the budget, at most train.epochs'),
+    })
+    .optional()
+    .describe('present when train.time_budget is set'),
   epochs: z.array(epochRecordSchema),
   kept_epoch: keptEpoch,
   test: testMetricsSchema,

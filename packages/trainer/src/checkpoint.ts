@@ -11,6 +11,8 @@ export interface Checkpoint {
   fingerprint: string | null;
   /** Epochs completed. */
   epoch: number;
+  /** The epoch total `fitEpochs` chose, which a resume keeps; null when the run did not fit one. */
+  fittedEpochs: number | null;
   rng: Xoshiro128State;
   schedule: ScheduleState;
   adamStep: number;
@@ -31,6 +33,7 @@ const metaSchema = z.object({
   dir: z.string(),
   fingerprint: z.string().nullable(),
   epoch: z.number().int().nonnegative(),
+  fittedEpochs: z.number().int().positive().nullable().optional(), // absent in checkpoints written before fitEpochs
   rng: z.tuple([z.number(), z.number(), z.number(), z.number()]),
   schedule: z.object({ lr: z.number(), best: z.number().nullable(), badEpochs: z.number() }),
   adamStep: z.number().int().nonnegative(),
@@ -71,6 +74,7 @@ export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Prom
     dir: name,
     fingerprint: checkpoint.fingerprint,
     epoch: checkpoint.epoch,
+    fittedEpochs: checkpoint.fittedEpochs,
     rng: checkpoint.rng,
     schedule: { ...checkpoint.schedule, best: finite(checkpoint.schedule.best) },
     adamStep: checkpoint.adamStep,
@@ -120,6 +124,7 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint | null> {
   return {
     fingerprint: meta.fingerprint,
     epoch: meta.epoch,
+    fittedEpochs: meta.fittedEpochs ?? null,
     rng: meta.rng,
     schedule: { ...meta.schedule, best: meta.schedule.best ?? Infinity },
     adamStep: meta.adamStep,

@@ -22,7 +22,15 @@ export interface TrainOptions {
   train: BatchSource;
   /** Evaluated after every epoch (needed by early stopping and a 'val_loss' plateau schedule). */
   validation?: BatchSource;
+  /** Epochs to train; with `fitEpochs`, the most it may choose. */
   epochs: number;
+  /**
+   * Called once, after the first epoch of a fresh run (not on resume), with that epoch's seconds
+   * (training + validation); returns the run's epoch total, an integer in 1..`epochs`. From then on
+   * the schedule, logs and ETAs use it, and the checkpoint keeps it so `resume` continues with it.
+   * Exact: every schedule's epoch-0 learning rate is independent of the total.
+   */
+  fitEpochs?: (firstEpochSeconds: number) => number;
   batchSize: number;
   /** Base learning rate of Adam. */
   lr: number;
@@ -88,6 +96,8 @@ export interface EpochLog {
 
 export interface TrainResult {
   history: EpochLog[];
+  /** The epoch total trained to: `epochs`, or what `fitEpochs` chose (kept across resume). */
+  epochs: number;
   /** 1-based epoch whose weights the model holds when early stopping restored them, else null. */
   bestEpoch: number | null;
   stoppedEarly: boolean;

@@ -21,7 +21,8 @@ const TRAINER_STREAM = 0x7261696e;
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
-  const { model, epochs, batchSize } = options;
+  const { model, batchSize } = options;
+  let epochs = options.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (options.train.size < 1) throw new RangeError('train source is empty');
@@ -41,7 +42,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing < 1)) throw new RangeError(`labelSmoothing must be in [0, 1), got ${smoothing}`);
   const classWeights = resolveClassWeights(options.classWeights ?? null, options.train.labels, nClasses);
-  const schedule = new LrSchedule(options.schedule ?? { kind: 'constant' }, options.lr, epochs);
+  const scheduleSpec = options.schedule ?? { kind: 'constant' };
+  let schedule = new LrSchedule(scheduleSpec, options.lr, epochs);
   if (schedule.monitor === 'val_loss' && !options.validation) throw new Error("schedule 'plateau' monitors val_loss: give a validation source or monitor 'loss'");
 
   const variables = trainableVariables(model);
@@ -51,6 +53,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const stop = { best: null as number | null, bestEpoch: null as number | null, badEpochs: 0 };
   let bestWeights: Float32Array[] | null = null;
   let startEpoch = 0;
+  let fittedEpochs: number | null = null;
+  /** Sets the epoch total, keeping the schedule's state (plateau); its epoch-0 lr is the same for any total. */
+  const setTotal = (total: number) => {
+    epochs = total;
+    const state = schedule.getState();
+    schedule = new LrSchedule(scheduleSpec, options.lr, total);
+    schedule.setState(state);
+  };
 
   if (options.resume && options.checkpointDir) {
     const checkpoint = await readCheckpoint(options.checkpointDir);
@@ -64,6 +74,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       setAllWeights(model, checkpoint.weights, `checkpoint in ${options.checkpointDir}`);
       adam.setState({ step: checkpoint.adamStep, m: checkpoint.adamM, v: checkpoint.adamV });
       rng = Xoshiro128.fromState(checkpoint.rng);
+      // A fitted total is the run's own: kept, and never fitted again.
+      if (checkpoint.fittedEpochs !== null) setTotal((fittedEpochs = checkpoint.fittedEpochs));
       schedule.setState(checkpoint.schedule);
       history.push(...checkpoint.history);
       Object.assign(stop, checkpoint.earlyStopping);
@@ -155,12 +167,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         stoppedEarly = isStopped(options, stop);
       }
       log.seconds = (performance.now() - epochStart) / 1000;
+      if (epoch === 0 && options.fitEpochs) {
+        setTotal((fittedEpochs = checkFittedEpochs(options.fitEpochs(log.seconds), options.epochs)));
+        log.epochs = epochs;
+      }
       history.push(log);
       if (options.checkpointDir) {
         const adamState = adam.getState();
         const checkpoint: Checkpoint = {
           fingerprint: options.fingerprint ?? null,
           epoch: epoch + 1,
+          fittedEpochs,
           rng: rng.state(),
           schedule: schedule.getState(),
           adamStep: adamState.step,
@@ -184,6 +201,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (restore) setAllWeights(model, bestWeights!, 'best weights');
   return {
     history,
+    epochs,
     bestEpoch: restore ? stop.bestEpoch : null,
     stoppedEarly,
     resumedFromEpoch: startEpoch,
@@ -191,6 +209,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     classWeights,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+function checkFittedEpochs(total: number, max: number): number {
+  if (!Number.isInteger(total) || total < 1 || total > max) throw new RangeError(`fitEpochs must return an integer in 1..${max} (epochs), got ${total}`);
+  return total;
 }
 
 function resolveClassWeights(spec: 'auto' | number[] | null, labels: Int32Array, nClasses: number): number[] | null {

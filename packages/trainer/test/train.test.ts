@@ -129,6 +129,61 @@ describe('train', () => {
     expect(getAllWeights(resumed.model)).toEqual(getAllWeights(full.model));
   });
 
+  it('fitEpochs sets the total after epoch 1: the same run as that total from the start, kept across resume', async () => {
+    const spec: ModelSpec = { name: 'cnn', channels: [4], convsPerBlock: 1, blockDropout: 0.2 };
+    const common: Partial<TrainOptions> = { epochs: 5, validation: valSet, schedule: { kind: 'cosine', minLr: 1e-4 }, fingerprint: 'fit' };
+    const strip = (h: EpochLog[]) => h.map(({ seconds: _s, ...rest }) => rest);
+    const fitCalls: number[] = [];
+    const batches: BatchLog[] = [];
+    const fitted = run(spec, 31, {
+      ...common,
+      checkpointDir: join(dir, 'fit-full'),
+      fitEpochs: (seconds) => (fitCalls.push(seconds), 3),
+      onBatchEnd: (b) => batches.push(b),
+    });
+    const r = await fitted.result;
+    expect(fitCalls).toHaveLength(1);
+    expect(fitCalls[0]).toBe(r.history[0]!.seconds);
+    expect(r.epochs).toBe(3);
+    expect(batches.map((b) => b.epochs)).toEqual([...Array(6).fill(5), ...Array(12).fill(3)]);
+    expect(batches.at(-1)!.runEtaSeconds).toBe(0);
+    expect((await readCheckpoint(join(dir, 'fit-full')))!.fittedEpochs).toBe(3);
+
+    // Cosine over 3 epochs from the start: same lrs (base lr at epoch 0 whatever the total), weights and logs.
+    const direct = run(spec, 31, { ...common, epochs: 3 });
+    const d = await direct.result;
+    expect(d.history.map((e) => e.lr)).toEqual([1e-3, 1e-4 + (9e-4 * (1 + Math.cos(Math.PI / 3))) / 2, 1e-4 + (9e-4 * (1 + Math.cos((2 * Math.PI) / 3))) / 2]);
+    expect(strip(r.history)).toEqual(strip(d.history));
+    expect(getAllWeights(fitted.model)).toEqual(getAllWeights(direct.model));
+
+    // Killed after epoch 2: the resume keeps the fitted total and does not fit again.
+    const killedDir = join(dir, 'fit-killed');
+    const killed = run(spec, 31, {
+      ...common,
+      checkpointDir: killedDir,
+      fitEpochs: () => 3,
+      onEpochEnd: (e) => {
+        if (e.epoch === 2) throw new Error('killed');
+      },
+    });
+    await expect(killed.result).rejects.toThrow('killed');
+    const resumed = run(spec, 31, {
+      ...common,
+      checkpointDir: killedDir,
+      resume: true,
+      fitEpochs: () => {
+        throw new Error('fitEpochs called on resume');
+      },
+    });
+    const rr = await resumed.result;
+    expect(rr.resumedFromEpoch).toBe(2);
+    expect(rr.epochs).toBe(3);
+    expect(strip(rr.history)).toEqual(strip(r.history));
+    expect(getAllWeights(resumed.model)).toEqual(getAllWeights(fitted.model));
+
+    await expect(run(spec, 31, { ...common, fitEpochs: () => 6 }).result).rejects.toThrow(/fitEpochs must return an integer in 1\.\.5 \(epochs\), got 6/);
+  });
+
   it('stops after the current batch when aborted, keeping the last complete checkpoint', async () => {
     const controller = new AbortController();
     const checkpointDir = join(dir, 'aborted');

@@ -2,6 +2,7 @@ import { availableParallelism, freemem, totalmem } from 'node:os';
 import { checkRecipe, featureRows, ParameterError } from '@earshot/features-mel';
 import { modelLayout, ModelShapeError } from '@earshot/model-cnn';
 import { LIMITS, overLimit } from './limits.js';
+import { RANDOM_CROP_KEY, randomCropFrames } from './crop.js';
 import { modelSpec } from './options.js';
 import { recipeFromConfig } from './recipe.js';
 import type { ExperimentConfig } from './schema.js';
@@ -102,17 +103,23 @@ export function inputProblems(config: ExperimentConfig, facts: InputFacts, memor
     return [`features.hop_length: ${rows} rows × ${sci(frames)} frames per clip; ${overLimit(LIMITS.featureValues, 'feature values per clip, 128 MB')}: raise hop_length or shorten ${lengthKey}`];
   }
   const problems: string[] = [];
+  const crop = cropProblem(config, samples, frames, lengthKey);
+  if (typeof crop === 'string') return [crop];
+  // Training steps see the crop: masks must fit it, and backprop's memory scales with it.
+  const trainFrames = crop ?? frames;
+  const seen = crop === null ? 'a clip' : `the ${RANDOM_CROP_KEY} window`;
   const spec = config.train.augment?.spec_augment;
-  if (spec && spec.time_mask_width > frames) {
-    problems.push(`train.augment.spec_augment.time_mask_width: ${spec.time_mask_width} is above the ${frames} frames of a clip`);
+  if (spec && spec.time_mask_width > trainFrames) {
+    problems.push(`train.augment.spec_augment.time_mask_width: ${spec.time_mask_width} is above the ${trainFrames} frames of ${seen}`);
   }
   let layout;
   try {
-    layout = modelLayout(modelSpec(config), [rows, frames], Math.max(2, facts.nClasses));
+    layout = modelLayout(modelSpec(config), [rows, trainFrames], Math.max(2, facts.nClasses));
   } catch (err) {
     if (!(err instanceof ModelShapeError)) throw err;
     const key = config.model.name === 'cnn' ? 'model.channels' : 'model.name';
-    return [...problems, `${key}: ${err.message} (rows from features.n_mels/n_mfcc, frames from ${lengthKey} and features.hop_length); use fewer blocks or a longer input`];
+    const source = crop === null ? `${lengthKey} and features.hop_length` : RANDOM_CROP_KEY;
+    return [...problems, `${key}: ${err.message} (rows from features.n_mels/n_mfcc, frames from ${source}); use fewer blocks or a longer input`];
   }
   // Lower bounds, against the whole memory: a config is refused only when it certainly cannot fit.
   const machine = `this machine has ${gb(memory.total)} (${gb(memory.free)} free)`;
@@ -137,4 +144,20 @@ export function inputProblems(config: ExperimentConfig, facts: InputFacts, memor
     }
   }
   return problems;
+}
+
+/**
+ * The random crop's width in frames (null when off), or the problem with it: it must be at least a
+ * frame and shorter than the clip (a crop of the whole clip is no crop).
+ */
+function cropProblem(config: ExperimentConfig, samples: number, frames: number, lengthKey: string): number | null | string {
+  const crop = randomCropFrames(config);
+  if (crop === null) return null;
+  const seconds = config.train.augment!.random_crop!;
+  const clip = samples / config.audio.sr;
+  if (seconds >= clip || crop >= frames) {
+    return `${RANDOM_CROP_KEY}: ${seconds} s (${crop} frames) must be shorter than a clip (${+clip.toFixed(3)} s, ${frames} frames, ${lengthKey})`;
+  }
+  if (crop < 1) return `${RANDOM_CROP_KEY}: ${seconds} s is less than one frame (features.hop_length ${config.features.hop_length} at audio.sr ${config.audio.sr})`;
+  return crop;
 }

@@ -1,3 +1,5 @@
+import { randomCropFrames } from './crop.js';
+import { parseDuration } from '@earshot/feature-cache/units';
 import type { ExperimentConfig } from './schema.js';
 
 /**
@@ -33,6 +35,8 @@ export interface AugmentOptions {
   specAugment?: { timeMasks: number; timeMaskWidth: number; freqMasks: number; freqMaskWidth: number };
   mixup: number;
   timeShift: number;
+  /** Training window in frames (`train.augment.random_crop` converted), or null for the whole clip. */
+  randomCropFrames: number | null;
 }
 
 export interface TrainSettings {
@@ -44,6 +48,8 @@ export interface TrainSettings {
   classWeights: 'none' | 'auto' | number[];
   augment: AugmentOptions | null;
   inMemory: boolean | null;
+  /** `train.time_budget` as written and in seconds; null when off. */
+  timeBudget: { text: string; seconds: number } | null;
 }
 
 /** `runtime.train_workers`: data-parallel training workers, or 'auto' (decided by the train stage). */
@@ -88,6 +94,7 @@ export function trainSettings(config: ExperimentConfig): TrainSettings {
     ? {
         mixup: a.mixup,
         timeShift: a.time_shift,
+        randomCropFrames: randomCropFrames(config),
         ...(a.spec_augment && {
           specAugment: {
             timeMasks: a.spec_augment.time_masks,
@@ -109,5 +116,6 @@ export function trainSettings(config: ExperimentConfig): TrainSettings {
     classWeights: t.class_weights,
     augment,
     inMemory: t.in_memory,
+    timeBudget: t.time_budget === null ? null : { text: t.time_budget, seconds: parseDuration(t.time_budget) / 1000 },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '@earshot/feature-cache/units';
 import { LIMITS, overLimit } from './limits.js';
 
 /**
@@ -236,6 +237,12 @@ const augment = z.strictObject({
     .optional(),
   mixup: z.number().min(0).max(LIMITS.mixup, overLimit(LIMITS.mixup, 'Beta(alpha, alpha); 0.2 to 1 is usual')).default(0).describe('mixup alpha; 0 disables'),
   time_shift: z.number().min(0).max(1).default(0).describe('max random circular shift, as a fraction of the frames'),
+  random_crop: z
+    .number()
+    .positive()
+    .nullable()
+    .default(null)
+    .describe('seconds; each training step sees a seeded random window of this length per clip (model cnn only); validation, test and predict see the whole clip'),
 });
 
 const train = z.strictObject({
@@ -255,6 +262,24 @@ const train = z.strictObject({
   class_weights: z.union([z.literal('none'), z.literal('auto'), z.array(z.number().positive()).min(1)]).default('none'),
   augment: augment.nullable().default(null),
   in_memory: z.boolean().nullable().default(null).describe('hold features in RAM; null: when they fit'),
+  time_budget: z
+    .string()
+    .superRefine((text, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return;
+      }
+      if (!(ms > 0)) ctx.addIssue({ code: 'custom', message: 'must be above 0 (null turns the budget off)' });
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      'wall time for the whole run (scan, features, every fold), e.g. 90m, 2h, 45s: after the first epoch the epochs per fold ' +
+        'are set to what fits, at most train.epochs (at least 1); null: train.epochs',
+    ),
 });
 
 const runtime = z.strictObject({
@@ -324,6 +349,10 @@ function crossSectionRules(c: Checked, ctx: z.RefinementCtx): void {
   const spec = c.train.augment?.spec_augment;
   if (spec && spec.freq_mask_width > rows) {
     issue(['train', 'augment', 'spec_augment', 'freq_mask_width'], `must be at most the feature rows (${rows}, features.${f.n_mfcc === null ? 'n_mels' : 'n_mfcc'})`);
+  }
+  // A flatten + dense head is sized for one input width; the cnn's global pooling takes any.
+  if (c.train.augment?.random_crop != null && c.model.name !== 'cnn') {
+    issue(['train', 'augment', 'random_crop'], `needs model.name cnn (its global pooling head takes any length); ${c.model.name}'s flatten + dense head needs the whole clip`);
   }
   const sched = c.train.schedule;
   if (sched.kind === 'step' && sched.step_size > c.train.epochs) {

@@ -11,8 +11,9 @@ import { evaluate, predictSource, type Predictions } from './evaluate.js';
 import type { FeaturesResult } from './features.js';
 import type { ScanStageResult } from './scan.js';
 import type { FoldPlan, SplitPlan } from './split.js';
+import { budgetEpochs, describeBudget } from './time-budget.js';
 import type { StageTimer } from './timer.js';
-import { makeSource, RunEta, trainStage, trainStatistics } from './train.js';
+import { makeSource, RunEta, trainStage, trainStatistics, type TrainStageOptions } from './train.js';
 
 /** Times a fold is redone after recomputing entries found unreadable, before the run gives up. */
 const MAX_REPAIRS = 2;
@@ -49,6 +50,8 @@ export interface FoldsInput {
   resume: boolean;
   trainWorkers: number;
   timer: StageTimer;
+  /** Wall seconds since the command started: train.time_budget counts from it. */
+  runSeconds: () => number;
   log: Logger;
 }
 
@@ -58,7 +61,12 @@ export interface FoldsResult {
   model: TrainedModel;
   /** The features as finally used (after any repair). */
   features: FeaturesResult;
+  /** With train.time_budget: the budget, the first fold's first epoch and the epochs per fold it gave. */
+  timeBudget?: { seconds: number; firstEpochSeconds: number; epochs: number };
 }
+
+/** How many epochs a fold trains: a fixed total, or (first fold of a budgeted run) a total fitted after epoch 1. */
+type FoldEpochs = Pick<TrainStageOptions, 'epochs' | 'fitEpochs'>;
 
 /**
  * Trains and tests each fold (one for a single split). A tensor found corrupt when read is removed
@@ -69,11 +77,35 @@ export async function trainFolds(input: FoldsInput): Promise<FoldsResult> {
   let features = input.features;
   const folds: FoldResult[] = [];
   let kept: TrainedModel | undefined;
-  const runEta = new RunEta(plan.folds.length * input.settings.epochs);
+  const budget = input.settings.timeBudget;
+  // The first fold fits the budget; the others train as many epochs, so the folds stay comparable.
+  let epochsPerFold = input.settings.epochs;
+  let fitted = false;
+  const runEta = new RunEta(plan.folds.length, epochsPerFold);
+  let firstFoldStart = 0;
+  const fitEpochs = budget && ((firstEpochSeconds: number) => {
+    const elapsedSeconds = input.runSeconds();
+    const foldSetupSeconds = Math.max(0, elapsedSeconds - firstFoldStart - firstEpochSeconds);
+    const facts = { budgetSeconds: budget.seconds, elapsedSeconds, firstEpochSeconds, foldSetupSeconds, folds: plan.folds.length, maxEpochs: input.settings.epochs };
+    const fit = budgetEpochs(facts);
+    fitted = true;
+    runEta.setEpochsPerFold(fit.epochs);
+    return { epochs: fit.epochs, line: describeBudget(budget.text, facts, fit) };
+  });
   for (const fold of plan.folds) {
+    const foldEpochs: FoldEpochs = fitEpochs && folds.length === 0 ? { fitEpochs } : { epochs: epochsPerFold };
     for (let repairs = 0; ; repairs++) {
+      if (folds.length === 0) firstFoldStart = input.runSeconds();
       try {
-        const { result, model } = await trainFold(input, fold, features, runEta);
+        const { result, model, totalEpochs } = await trainFold(input, fold, features, runEta, foldEpochs);
+        if (budget && folds.length === 0) {
+          epochsPerFold = totalEpochs;
+          // A resumed run keeps the total its first epoch chose (saved in the checkpoint).
+          if (!fitted) {
+            const epochs = `${totalEpochs} epoch${totalEpochs === 1 ? '' : 's'}${plan.folds.length > 1 ? ' per fold' : ''}`;
+            log.info(`time budget ${budget.text}: resumed with ${epochs}, fitted after the first epoch (train.epochs: ${input.settings.epochs})`);
+          }
+        }
         folds.push(result);
         if (!kept) kept = model;
         else model.model.dispose();
@@ -87,7 +119,8 @@ export async function trainFolds(input: FoldsInput): Promise<FoldsResult> {
       }
     }
   }
-  return { folds, model: kept!, features };
+  const timeBudget = budget && { seconds: budget.seconds, firstEpochSeconds: folds[0]!.epochs[0]!.seconds, epochs: epochsPerFold };
+  return { folds, model: kept!, features, ...(timeBudget && { timeBudget }) };
 }
 
 /** The scanned items of a split that have features (files that failed extraction drop out). */
@@ -95,7 +128,13 @@ export function usableItems(indices: readonly number[], features: FeaturesResult
   return indices.filter((i) => features.keys[i] !== undefined);
 }
 
-async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesResult, runEta: RunEta): Promise<{ result: FoldResult; model: TrainedModel }> {
+async function trainFold(
+  input: FoldsInput,
+  fold: FoldPlan,
+  features: FeaturesResult,
+  runEta: RunEta,
+  foldEpochs: FoldEpochs,
+): Promise<{ result: FoldResult; model: TrainedModel; totalEpochs: number }> {
   const { config, settings, scan, plan, cache, timer, log } = input;
   const train = usableItems(fold.train, features);
   const validation = usableItems(fold.validation, features);
@@ -125,6 +164,7 @@ async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesRe
       prefix,
       workers: input.trainWorkers,
       runEta,
+      ...foldEpochs,
     }),
   );
   const predictions = await timer.time('evaluate', () =>
@@ -135,6 +175,7 @@ async function trainFold(input: FoldsInput, fold: FoldPlan, features: FeaturesRe
   return {
     result: { fold: fold.fold ?? 1, epochs: trained.epochs, keptEpoch: trained.keptEpoch, test: testMetrics, predictions },
     model: { model: trained.model, normalization, params: trained.params },
+    totalEpochs: trained.totalEpochs,
   };
 }
 

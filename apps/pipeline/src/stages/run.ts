@@ -26,6 +26,8 @@ export interface RunOptions {
   log: Logger;
   /** Continue this run directory from its last checkpoint. */
   resume?: string;
+  /** performance.now() when the command started (0: the process's start); default: the call. train.time_budget counts from it. */
+  startedAt?: number;
 }
 
 /**
@@ -34,10 +36,11 @@ export interface RunOptions {
  */
 export async function runExperiment(config: ExperimentConfig, opts: RunOptions): Promise<string> {
   const run: RunDirRef = opts.resume ? { dir: resolve(opts.resume) } : {};
-  return explainDiskFull(run, () => runStages(config, opts, run));
+  const startedAt = opts.startedAt ?? performance.now();
+  return explainDiskFull(run, () => runStages(config, { ...opts, startedAt }, run));
 }
 
-async function runStages(config: ExperimentConfig, opts: RunOptions, run: RunDirRef): Promise<string> {
+async function runStages(config: ExperimentConfig, opts: RunOptions & { startedAt: number }, run: RunDirRef): Promise<string> {
   const { log } = opts;
   const timer = new StageTimer();
   const setup = await setupRun(config, opts);
@@ -83,6 +86,7 @@ async function runStages(config: ExperimentConfig, opts: RunOptions, run: RunDir
       resume: Boolean(opts.resume),
       trainWorkers: setup.trainWorkers.workers,
       timer,
+      runSeconds: () => (performance.now() - opts.startedAt) / 1000,
       log,
     });
     const { features } = trained;

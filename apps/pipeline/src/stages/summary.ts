@@ -56,6 +56,9 @@ export function runMetrics(input: SummaryInput): RunMetrics {
       res_type_reason: setup.resampler.reason,
     },
     model: { name: input.spec.name, params: trained.model.params },
+    ...(trained.timeBudget && {
+      time_budget: { seconds: trained.timeBudget.seconds, first_epoch_seconds: trained.timeBudget.firstEpochSeconds, epochs: trained.timeBudget.epochs },
+    }),
     epochs: trained.folds[0]!.epochs,
     ...(trained.folds[0]!.keptEpoch !== null && { kept_epoch: trained.folds[0]!.keptEpoch }),
     test: input.test,

@@ -88,6 +88,10 @@ export interface TrainStageOptions {
   workers?: number;
   /** The whole run's position, shown beside each epoch's bar (k-fold runs train several models). */
   runEta?: RunEta;
+  /** Epochs to train; default settings.epochs (later folds of a time-budgeted run take the first fold's). */
+  epochs?: number;
+  /** Chooses the epoch total after epoch 1 of a fresh run (train.time_budget); `line` is printed after that epoch's. */
+  fitEpochs?: (firstEpochSeconds: number) => { epochs: number; line: string };
 }
 
 /** Estimates the whole run's remaining training time from the epochs seen so far, across folds. */
@@ -95,7 +99,19 @@ export class RunEta {
   private epochsDone = 0;
   private seconds = 0;
 
-  constructor(private readonly totalEpochs: number) {}
+  constructor(
+    private readonly folds: number,
+    private epochsPerFold: number,
+  ) {}
+
+  private get totalEpochs(): number {
+    return this.folds * this.epochsPerFold;
+  }
+
+  /** A time budget (or a resume of a budgeted run) changes the epochs per fold. */
+  setEpochsPerFold(epochs: number): void {
+    this.epochsPerFold = epochs;
+  }
 
   epochDone(seconds: number): void {
     this.epochsDone++;
@@ -117,6 +133,8 @@ export interface TrainStageResult {
   epochs: EpochRecord[];
   /** The epoch whose weights early stopping restored, or null when the last epoch's are kept. */
   keptEpoch: number | null;
+  /** The epoch total trained to (a time budget's choice, kept across --resume). */
+  totalEpochs: number;
 }
 
 const fmt = (v: number) => v.toFixed(4);
@@ -142,12 +160,16 @@ export function resolveTrainWorkers(choice: TrainWorkers, backend: string, cores
 /** Builds the model, trains it, and prints a line per epoch: train loss and accuracy, validation, wall and CPU time. */
 export async function trainStage(opts: TrainStageOptions): Promise<TrainStageResult> {
   const { settings, log } = opts;
-  const model = buildModel(opts.spec, { inputShape: opts.shape, nClasses: opts.nClasses, seed: opts.seed });
+  // Random crops train on narrower batches than the whole clips evaluation sees: a variable time axis.
+  const cropping = (settings.augment?.randomCropFrames ?? null) !== null;
+  const model = buildModel(opts.spec, { inputShape: cropping ? [opts.shape[0], null] : opts.shape, nClasses: opts.nClasses, seed: opts.seed });
   const params = countParams(model);
   log.info(`${opts.prefix ?? ''}model: ${opts.spec.name}, ${params.toLocaleString('en-US')} parameters`);
   const batches = Math.ceil(opts.train.size / settings.batchSize);
+  let total = opts.epochs ?? settings.epochs;
+  let fitLine: string | undefined;
   const epochBar = (epoch: number) =>
-    log.progress(`${opts.prefix ?? ''}epoch ${epoch}/${settings.epochs}`, batches, { unit: 'batches', ...(opts.runEta && { note: opts.runEta.describe() }) });
+    log.progress(`${opts.prefix ?? ''}epoch ${epoch}/${total}`, batches, { unit: 'batches', ...(opts.runEta && { note: opts.runEta.describe() }) });
   let bar = epochBar(1);
   // Process CPU time (all threads, workers included) beside wall time: robust to other load.
   let cpuMark = process.cpuUsage();
@@ -155,7 +177,14 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     model,
     train: opts.train,
     ...(opts.validation && { validation: opts.validation }),
-    epochs: settings.epochs,
+    epochs: total,
+    ...(opts.fitEpochs && {
+      fitEpochs: (seconds: number) => {
+        const fit = opts.fitEpochs!(seconds);
+        fitLine = fit.line; // printed after the epoch's line, once its bar is gone
+        return fit.epochs;
+      },
+    }),
     batchSize: settings.batchSize,
     lr: settings.lr,
     schedule: trainerSchedule(settings.schedule, Boolean(opts.validation)),
@@ -170,13 +199,17 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     onBatchEnd: (b) => bar.update(b.batch, { loss: b.meanLoss, acc: b.accuracy }),
     onEpochEnd: (e) => {
       bar.stop();
+      total = e.epochs;
+      opts.runEta?.setEpochsPerFold(total);
       opts.runEta?.epochDone(e.seconds);
       const val = e.valLoss !== undefined ? `  val loss ${fmt(e.valLoss)}  val acc ${fmt(e.valAccuracy ?? NaN)}` : '';
       log.info(
-        `${opts.prefix ?? ''}epoch ${e.epoch}/${settings.epochs}  train loss ${fmt(e.loss)}  train acc ${fmt(e.accuracy)}${val}  (${e.seconds.toFixed(1)} s, ${cpuSeconds(cpuMark).toFixed(1)} s CPU)`,
+        `${opts.prefix ?? ''}epoch ${e.epoch}/${total}  train loss ${fmt(e.loss)}  train acc ${fmt(e.accuracy)}${val}  (${e.seconds.toFixed(1)} s, ${cpuSeconds(cpuMark).toFixed(1)} s CPU)`,
       );
+      if (fitLine) log.info(fitLine);
+      fitLine = undefined;
       cpuMark = process.cpuUsage();
-      if (e.epoch < settings.epochs) bar = epochBar(e.epoch + 1);
+      if (e.epoch < total) bar = epochBar(e.epoch + 1);
       killPoint(`after-epoch-${e.epoch}`); // the trainer has written this epoch's checkpoint
     },
   });
@@ -193,7 +226,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     lr: e.lr,
     seconds: e.seconds,
   }));
-  return { model, params, epochs, keptEpoch: result.bestEpoch };
+  return { model, params, epochs, keptEpoch: result.bestEpoch, totalEpochs: result.epochs };
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
@@ -209,7 +242,10 @@ function trainerSchedule(s: Schedule, hasValidation: boolean): ScheduleSpec {
 /** The YAML's augmentation (fractions of the frame count) as the trainer's options (frames). */
 function trainerAugment(a: AugmentOptions, shape: [number, number]): TrainerAugment {
   const out: TrainerAugment = {};
-  if (a.timeShift > 0) out.timeShift = { maxFrames: Math.max(1, Math.round(a.timeShift * shape[1])) };
+  // The trainer crops first, so the shift (a fraction of the window) and masks act on the crop.
+  if (a.randomCropFrames !== null) out.crop = { frames: a.randomCropFrames };
+  const frames = a.randomCropFrames ?? shape[1];
+  if (a.timeShift > 0) out.timeShift = { maxFrames: Math.max(1, Math.round(a.timeShift * frames)) };
   if (a.specAugment) {
     const s = a.specAugment;
     if (s.freqMasks > 0) out.freqMask = { count: s.freqMasks, maxWidth: s.freqMaskWidth, value: 'mean' };
