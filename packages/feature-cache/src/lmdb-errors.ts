@@ -4,7 +4,9 @@
 
 export type LmdbFailure = 'damaged' | 'disk-full';
 
-const DAMAGED = /Commit failed|MDB_CORRUPTED|MDB_PAGE_NOTFOUND|MDB_PROBLEM|MDB_BAD_TXN|MDB_INVALID|MDB_VERSION_MISMATCH|MDB_BAD_DBI|txn should abort|Located page was wrong type|Requested page not found/;
+// A bare "Commit failed" is not damage: only its reason (commitError) can say so. Moving a sound
+// cache aside on a transient failure would throw away every other process's entries and claims.
+const DAMAGED = /MDB_CORRUPTED|MDB_PAGE_NOTFOUND|MDB_PROBLEM|MDB_BAD_TXN|MDB_INVALID|MDB_VERSION_MISMATCH|MDB_BAD_DBI|txn should abort|Located page was wrong type|Requested page not found/;
 const DISK_FULL = /ENOSPC|EIO\b|EDQUOT|MDB_MAP_FULL|No space left|Input\/output error|Disk quota|mdb_page_spill|error 5\b|error 28\b/;
 
 function texts(error: unknown, depth = 0): string[] {

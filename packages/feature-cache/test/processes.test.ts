@@ -17,7 +17,8 @@ function finish(child: ReturnType<typeof runChild>): Promise<string> {
     let stderr = '';
     child.stdout!.on('data', (chunk) => (stdout += chunk));
     child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`child exited ${code}: ${stderr}`))));
+    // A sound cache shared by busy writers must never be taken for damaged and moved aside.
+    child.on('exit', (code) => (code === 0 && !stderr.includes('damaged') ? resolve(stdout) : reject(new Error(`child exited ${code}: ${stderr}`))));
   });
 }
 
