@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { checkLmdbHeader } from './lmdb-header.js';
 import { checkLmdbTrees } from './lmdb-walk.js';
+import { sleepSync } from './sleep-sync.js';
 import { open } from 'lmdb';
 
 /** How long a file that looks short may still be being created by another process's lmdb (generous: a creator descheduled on a loaded machine). */
@@ -23,7 +24,7 @@ export function settledHeaderDamage(path: string): string | undefined {
   let damage = headerDamage(path);
   const until = Date.now() + CREATING_GRACE_MS;
   while (damage && statSync(path, { throwIfNoEntry: false })?.size !== undefined && fileIsYoung(path) && Date.now() < until) {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    sleepSync(20);
     damage = headerDamage(path);
   }
   return damage;

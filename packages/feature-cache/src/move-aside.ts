@@ -4,6 +4,7 @@
 // the fresh environment the winner leaves.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleepSync } from './sleep-sync.js';
 
 const LOCK = 'features.mdb-moving';
 const STALE_LOCK_MS = 30_000;
@@ -46,10 +47,6 @@ function asideDir(dir: string): string {
   return target;
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 /** Take the lock dir (waiting for another holder); a holder that died or hung for 30 s loses it. */
 function lock(path: string): () => void {
   for (;;) {
@@ -60,7 +57,7 @@ function lock(path: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (lockIsStale(path)) rmSync(path, { recursive: true, force: true });
-      else sleep(WAIT_MS);
+      else sleepSync(WAIT_MS);
     }
   }
 }
