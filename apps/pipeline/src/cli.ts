@@ -48,7 +48,7 @@ function buildProgram(): Command {
     .option('--amin <a>', 'dB floor (default 1e-10 power, 1e-5 amplitude)', positiveNumber)
     .option('--top-db <db>', 'dynamic range clip, or "none"', positiveNumberOrNone, 80)
     .option('--mfcc <n>', 'write librosa.feature.mfcc with n_mfcc = N instead', positiveInt)
-    .addOption(new Option('--res-type <kind>', 'resampler: soxr_hq (librosa\'s, needs the native addon), speex, or auto').choices(['auto', 'soxr_hq', 'speex']).default('auto'))
+    .addOption(new Option('--res-type <kind>', 'resampler: soxr_hq (librosa\'s), speex, or auto (soxr_hq)').choices(['auto', 'soxr_hq', 'speex']).default('auto'))
     .action(async (file: string, opts) => {
       const { melCommand } = await import('./commands/mel.js');
       console.log(await melCommand(file, opts));
@@ -64,6 +64,16 @@ function buildProgram(): Command {
     .action(async (runDir: string, inputs: string[], opts: { topK: number; json?: boolean }) => {
       const { predictCommand } = await import('./commands/predict.js');
       await predictCommand(runDir, inputs, opts);
+    });
+
+  program
+    .command('export')
+    .description('a static web page (index.html, bundle, model, recipe) that classifies files and the microphone in a browser, offline')
+    .argument('<run-dir>', 'run directory of a finished experiment (holds model/)')
+    .requiredOption('--web <out-dir>', 'the folder to write (new, empty, or an earlier export, which is replaced)')
+    .action(async (runDir: string, opts: { web: string }) => {
+      const { exportWebCommand } = await import('./commands/export-web.js');
+      console.log(await exportWebCommand(runDir, opts));
     });
 
   program

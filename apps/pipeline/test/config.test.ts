@@ -205,15 +205,6 @@ describe('the CLI on a bad config', () => {
     expect(stderr).toContain('train.epoch: unknown key');
   });
 
-  it('exits 2 naming audio.res_type when soxr_hq is asked for and the native addon is not there', async () => {
-    // A child process: the addon is loaded once per process, and EARSHOT_NATIVE=0 stands for "not built".
-    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-    const file = await yamlFile('name: soxr\ndataset: { preset: demo }\naudio: { res_type: soxr_hq }\n');
-    const child = spawnSync(process.execPath, [cli, file], { encoding: 'utf8', env: { ...process.env, EARSHOT_NATIVE: '0' } });
-    expect(child.status).toBe(2);
-    expect(child.stderr).toContain("audio.res_type: res_type 'soxr_hq' is not available: disabled by EARSHOT_NATIVE=0");
-  });
-
   it('exits 2 on invalid YAML, a missing file, and a bad --set', async () => {
     expect((await run([await yamlFile('train: [unclosed\n')])).code).toBe(2);
     expect((await run(['/nonexistent/exp.yaml'])).stderr).toContain('cannot read');

@@ -3,27 +3,23 @@
 // built CLI, the wasm backend with 2 data-parallel training workers (the seed run's setup).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunMetrics } from '../src/run-metrics.js';
+import { FSDD_RECORDINGS, linkFsddSlice } from './helpers.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const recordings = fileURLToPath(new URL('../../../../shared/datasets/fsdd/recordings/', import.meta.url));
 const expected = JSON.parse(await readFile(new URL('./fixtures/fsdd-seed-subset.json', import.meta.url), 'utf8'));
 
 let work: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'earshot-fsdd-regression-'));
-  if (!existsSync(recordings)) return;
-  // Takes 0–9 of every digit and speaker: 600 files, of which the official split tests index 0–4.
-  await mkdir(join(work, 'data'));
-  for (const name of await readdir(recordings)) {
-    if (Number(/_(\d+)\.wav$/.exec(name)?.[1]) < 10) await symlink(join(recordings, name), join(work, 'data', name));
-  }
+  if (!existsSync(FSDD_RECORDINGS)) return;
+  await linkFsddSlice(join(work, 'data'));
   await writeFile(
     join(work, 'seed.yaml'),
     [
@@ -46,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
-describe.skipIf(!existsSync(cli) || !existsSync(recordings))('FSDD seed recipe, 600-file slice', () => {
+describe.skipIf(!existsSync(cli) || !existsSync(FSDD_RECORDINGS))('FSDD seed recipe, 600-file slice', () => {
   it('gives the same epochs and test metrics as before the refactor', async () => {
     const run = spawnSync(process.execPath, [cli, 'seed.yaml'], { cwd: work, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
     expect(run.status, run.stderr).toBe(0);

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { encodeWavPcm16 } from '@earshot/demo-sounds';
 import type { FeatureRecipe } from '@earshot/features-mel';
 import { ConfigError } from '../src/config/index.js';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A small labelled folder dataset: `low` (tones around 300 Hz), `high` (around 2.5 kHz), `noise`
@@ -57,4 +58,18 @@ export function problemsOf(fn: () => unknown): string[] {
     throw error;
   }
   throw new Error('expected a ConfigError');
+}
+
+/** FSDD's recordings, beside the repository (CI has them too). */
+export const FSDD_RECORDINGS = fileURLToPath(new URL('../../../../shared/datasets/fsdd/recordings/', import.meta.url));
+
+/**
+ * Links index 0–9 of every digit and speaker into `dir`: 600 real recordings, of which index 0–4 is
+ * FSDD's official test split.
+ */
+export async function linkFsddSlice(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const name of await readdir(FSDD_RECORDINGS)) {
+    if (Number(/_(\d+)\.wav$/.exec(name)?.[1]) < 10) await symlink(join(FSDD_RECORDINGS, name), join(dir, name));
+  }
 }

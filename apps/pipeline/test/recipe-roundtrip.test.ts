@@ -13,7 +13,7 @@ import { FeatureCache, hashBytes } from '@earshot/feature-cache';
 import { createRecipeExtractor, normalizeInto } from '@earshot/features-mel';
 import { parsePreprocess } from '@earshot/model-cnn';
 import { loadExperiment, recipeFromConfig } from '../src/config/index.js';
-import { inferenceRecipe } from '../src/commands/predict.js';
+import { inferenceRecipe } from '@earshot/classifier';
 import { cropSeed } from '../src/features/file-features.js';
 import { resolveRunResampler } from '../src/features/res-type.js';
 import { clipKeyer } from '../src/stages/features.js';

@@ -1,19 +1,23 @@
-export { decodeAudio, type AudioData, type DecodeOptions } from './audio/decode.js';
-export { loadAudio, type LoadOptions, type LoadedAudio } from './audio/load.js';
 export {
+  AudioInputError,
+  decodeAudio,
+  prepareResampler,
+  readWavHeader,
   resample,
   resampledLength,
   resamplerStatus,
   resolveResType,
-  ResamplerUnavailableError,
+  toMono,
+  type AudioData,
+  type DecodeOptions,
   type ResampleOptions,
   type ResampleQuality,
   type ResType,
   type ResTypeOption,
-} from './audio/resample.js';
-export { toMono } from './audio/mono.js';
-export { readWavHeader, type WavHeader } from './audio/wav.js';
-export { AudioInputError, applyErrorPolicy, toProblem, type OnError, type Problem } from './problems.js';
+  type WavHeader,
+} from '@earshot/audio';
+export { loadAudio, type LoadOptions, type LoadedAudio } from './audio/load.js';
+export { applyErrorPolicy, toProblem, type OnError, type Problem } from './problems.js';
 export { scanDataset, FSDD_PATTERN } from './scan/scan.js';
 export { detectLayout, type LayoutGuess } from './scan/detect.js';
 export { chooseDuration, type DurationChoice } from './duration.js';

@@ -1,20 +1,12 @@
+import { AudioInputError } from '@earshot/audio';
+
+export { AudioInputError };
 /** A file that could not be used, with a reason a person can act on. */
 export interface Problem {
   path: string;
   reason: string;
 }
 
-/** Thrown for input that cannot be decoded or used; `path` names the file. */
-export class AudioInputError extends Error {
-  readonly path: string;
-  readonly reason: string;
-  constructor(path: string, reason: string) {
-    super(`${path}: ${reason}`);
-    this.name = 'AudioInputError';
-    this.path = path;
-    this.reason = reason;
-  }
-}
 
 export type OnError = 'skip' | 'fail';
 

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { decodeAudio } from './audio/decode.js';
-import { readFlacStreamInfo } from './audio/flac.js';
-import { isPlainWav, isRiffWave, readWavHeader, WAVE_FORMAT_PCM } from './audio/wav.js';
+import { decodeAudio, isPlainWav, isRiffWave, readFlacStreamInfo, readWavHeader, WAVE_FORMAT_PCM } from '@earshot/audio';
 import { toProblem, type Problem } from './problems.js';
 import type { AudioItem } from './scan/types.js';
 import type { SplitName } from './split.js';

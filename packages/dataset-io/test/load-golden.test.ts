@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAudio, resolveResType, type ResType } from '../src/index.js';
+import { useNativeSoxr } from '@earshot/audio';
+import { loadNative } from '@earshot/native';
+import { loadAudio, type ResType } from '../src/index.js';
 import { GOLDEN_DIR, nativeRequired, readNpyFloat32 } from './helpers.js';
 import { melSpectrogram, powerToDb } from '@earshot/features-mel';
 
@@ -10,7 +12,13 @@ const golden = existsSync(join(GOLDEN_DIR, 'golden.json'))
   ? (JSON.parse(readFileSync(join(GOLDEN_DIR, 'golden.json'), 'utf8')) as { files: Record<string, GoldenFile> })
   : null;
 const names = golden ? Object.keys(golden.files) : [];
-const resTypes: ResType[] = resolveResType('auto') === 'soxr_hq' || nativeRequired ? ['speex', 'soxr_hq'] : ['speex'];
+const native = loadNative()?.soxr ?? null;
+/** Every resampler: speex, soxr_hq in WebAssembly, and soxr_hq natively where the addon is built (and in CI). */
+const engines: { resType: ResType; engine: string }[] = [
+  { resType: 'speex', engine: 'WebAssembly' },
+  { resType: 'soxr_hq', engine: 'WebAssembly' },
+  ...(native || nativeRequired ? [{ resType: 'soxr_hq' as const, engine: 'native' }] : []),
+];
 
 /**
  * Bounds on resampled files. soxr_hq runs the libsoxr calls librosa's python-soxr makes and was
@@ -30,11 +38,13 @@ describe.skipIf(!golden)('loadAudio vs librosa.load(sr=22050, mono=True) golden 
     expect(names.filter((n) => !golden!.files[n]!.resampled).length).toBeGreaterThanOrEqual(2);
   });
 
-  for (const name of names) for (const resType of resTypes) {
+  for (const name of names) for (const { resType, engine } of engines) {
     const meta = golden?.files[name];
-    it(`${name}, res_type ${resType}: length ceil(n·22050/sr), ${meta?.resampled ? 'close to librosa' : 'bit-exact'}`, async () => {
+    it(`${name}, res_type ${resType} (${engine}): length ceil(n·22050/sr), ${meta?.resampled ? 'close to librosa' : 'bit-exact'}`, async () => {
       const file = golden!.files[name]!;
-      const { y, sr, nativeSr, frames, resType: ran } = await loadAudio(join(GOLDEN_DIR, file.wav), { resType });
+      if (engine === 'native') expect(native, 'the native addon must load here').not.toBeNull();
+      useNativeSoxr(engine === 'native' ? native : null);
+      const { y, sr, nativeSr, frames, resType: ran } = await loadAudio(join(GOLDEN_DIR, file.wav), { resType }).finally(() => useNativeSoxr(native));
       expect(ran).toBe(file.resampled ? resType : null);
       const ref = readNpyFloat32(join(GOLDEN_DIR, `${name}_y.npy`)).data;
       expect(sr).toBe(22050);

@@ -42,7 +42,7 @@ beforeAll(() => {
   inf[7] = Number.POSITIVE_INFINITY;
   add(join('cat', 'inf.wav'), encodeWav([inf], 8000, 'f64'), /non-finite sample \(Infinity\) at frame 7/);
   add(join('cat', 'odd codec.wav'), riffWithTag(0x1234, new Uint8Array(400)), /Unsupported WAV format: 0x1234/);
-  add(join('cat', 'monkey.ape'), Buffer.concat([Buffer.from('MAC '), Buffer.alloc(400, 1)]), /unsupported codec: no decoder installed for 'ape'/);
+  add(join('cat', 'monkey.ape'), Buffer.concat([Buffer.from('MAC '), Buffer.alloc(400, 1)]), /unsupported codec: no decoder for 'ape'/);
   // Entries that cannot be read: a dangling symlink, a self-referencing one, and a directory loop.
   symlinkSync(join(root, 'dog', 'gone-target.wav'), join(root, 'dog', 'dangling.wav'));
   bad[join(root, 'dog', 'dangling.wav')] = /broken symlink \(ENOENT\)/;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFlacStreamInfo } from '../src/audio/flac.js';
+import { readFlacStreamInfo } from '@earshot/audio';
 import { buildScanReport, decodeAudio, probeAudio, renderScanReport, renderScanSummary, scanDataset, splitItems, splitManifest, type AudioProbe } from '../src/index.js';
 import { encodeWav, hasCommand, sine } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parsePreprocess, type Preprocess } from './preprocess.js';
 import './dropout.js'; // registers SeededDropout for deserialisation
+import './time-pooling.js'; // registers TimePooling likewise
 
 /** The files of a saved model, in memory: what `saveModel` writes and `loadModelFromArtifacts` reads. */
 export interface SavedModelFiles {

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadAudio, ResamplerUnavailableError, type ResTypeOption } from '@earshot/dataset-io';
+import { loadAudio, type ResTypeOption } from '@earshot/dataset-io';
 import { createRecipeExtractor, encodeNpy, type FeatureRecipe } from '@earshot/features-mel';
 import { audioSection, featuresSection, formatIssues, recipeFromConfig } from '../config/index.js';
 import { UsageError, errorReason } from '../errors.js';
@@ -65,14 +65,7 @@ async function writeMel(file: string, opts: MelCommandOptions): Promise<string> 
     throw new Error(`cannot read (${err.code ?? err.message})`);
   });
   // sr=None keeps the native rate.
-  let loaded;
-  try {
-    loaded = await loadAudio(bytes, { sr: opts.sr, resType: opts.resType });
-  } catch (err) {
-    if (err instanceof ResamplerUnavailableError) throw new UsageError(`mel --res-type ${opts.resType}: ${err.message}`);
-    throw err;
-  }
-  const { y, sr } = loaded;
+  const { y, sr } = await loadAudio(bytes, { sr: opts.sr, resType: opts.resType });
   const { data, rows, cols } = createRecipeExtractor(recipeOf(opts, sr)).features(y);
   await writeFile(opts.out, encodeNpy(data, [rows, cols]));
   return `${opts.out}: ${rows} × ${cols} float32`;

@@ -166,8 +166,8 @@ export const audioSection = z.strictObject({
     .enum(['auto', 'soxr_hq', 'speex'])
     .default('auto')
     .describe(
-      "resampler (librosa.load res_type): soxr_hq is librosa's default, libsoxr in @earshot/native (bit-identical to librosa); " +
-        'speex is WebAssembly (features within ~0.02 dB of librosa); auto: soxr_hq where the native addon is built, else speex',
+      "resampler (librosa.load res_type): soxr_hq is librosa's default, libsoxr (native in @earshot/native where built, else WebAssembly: " +
+        "the same samples, bit-identical to librosa); speex: features within ~0.02 dB of librosa; auto: soxr_hq",
     ),
 });
 

@@ -1,3 +1,4 @@
+import { topLabels } from '@earshot/classifier';
 import type * as tf from '@tensorflow/tfjs';
 import { classificationReport } from '@earshot/metrics';
 import { predict } from '@earshot/trainer';
@@ -31,13 +32,6 @@ export function poolPredictions(parts: readonly Predictions[]): Predictions {
     at += p.yTrue.length;
   }
   return { probs, yTrue, paths };
-}
-
-/** The ranked top `k` labels of one row of probabilities. */
-export function topLabels(row: ArrayLike<number>, labels: readonly string[], k: number): { label: string; p: number }[] {
-  return Array.from(row, (p, i) => ({ label: labels[i]!, p }))
-    .sort((a, b) => b.p - a.p)
-    .slice(0, k);
 }
 
 export function evaluate(pred: Predictions, labels: readonly string[], opts: { topK: number; maxMisclassified: number }): TestMetrics {

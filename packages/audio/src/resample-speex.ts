@@ -1,4 +1,4 @@
-import loadSpeex from '@echogarden/speex-resampler-wasm/simd';
+import loadSpeexModule from '@echogarden/speex-resampler-wasm/simd';
 
 /**
  * Speex resampler quality (WASM + SIMD, a windowed-sinc polyphase filter): res_type 'speex' only.
@@ -9,12 +9,24 @@ export type ResampleQuality = 'hq' | 'medium' | 'fast';
 
 const SPEEX_QUALITY: Record<ResampleQuality, number> = { hq: 8, medium: 6, fast: 4 };
 
-const speex = await loadSpeex();
+type Speex = Awaited<ReturnType<typeof loadSpeexModule>>;
+let speex: Speex | undefined;
+let loading: Promise<Speex> | undefined;
+
+/** Loads the speex WebAssembly once (its glue fetches or reads its .wasm beside it). */
+export async function loadSpeex(): Promise<void> {
+  loading ??= loadSpeexModule();
+  speex = await loading;
+}
+
+export function speexLoaded(): boolean {
+  return speex !== undefined;
+}
 
 /** One resampler state per (rates, quality): building its filter table is the expensive part. */
 const states = new Map<string, number>();
 
-function stateFor(fromSr: number, toSr: number, quality: ResampleQuality): number {
+function stateFor(speex: Speex, fromSr: number, toSr: number, quality: ResampleQuality): number {
   const key = `${fromSr}>${toSr}@${quality}`;
   let state = states.get(key);
   if (state === undefined) {
@@ -37,9 +49,10 @@ function stateFor(fromSr: number, toSr: number, quality: ResampleQuality): numbe
  */
 export function resampleSpeex(y: Float32Array, fromSr: number, toSr: number, outLength: number, quality: ResampleQuality): Float32Array {
   if (!(quality in SPEEX_QUALITY)) throw new Error(`resample: unknown quality '${quality}' (expected hq, medium or fast)`);
+  if (!speex) throw new Error('resample: speex is not loaded (await loadSpeex())');
   if (y.length === 0) return new Float32Array(0);
 
-  const state = stateFor(fromSr, toSr, quality);
+  const state = stateFor(speex, fromSr, toSr, quality);
   speex._speex_resampler_skip_zeros(state);
   // Feeding `latency` trailing zeros flushes the filter so the last output samples are complete.
   const inLength = y.length + speex._speex_resampler_get_input_latency(state);

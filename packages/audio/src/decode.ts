@@ -1,5 +1,7 @@
-import decode from 'audio-decode';
-import { AudioInputError } from '../problems.js';
+// @audio/decode is audio-decode's canonical name; 3.14.0 is the newest whose decoders are all among its dependencies
+// (3.15+ import @audio/decode-ape and -eac3 without depending on them, which breaks bundlers).
+import decode from '@audio/decode';
+import { AudioInputError } from './errors.js';
 import { isPlainWav, isRiffWave, readWavHeader, readWavSamples, WAVE_FORMAT_MPEGLAYER3, type WavHeader } from './wav.js';
 
 export interface AudioData {
@@ -13,6 +15,10 @@ export interface DecodeOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+// The timers every runtime has (this package builds without DOM or Node types).
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(timer: unknown): void;
 
 /**
  * Decodes any format audio-decode reads (WAV, FLAC, MP3, OGG Vorbis, Opus, …) and validates the result.
@@ -74,7 +80,7 @@ function decodePlainWav(bytes: Uint8Array, header: WavHeader, sourceName: string
 }
 
 async function decodeWithLibrary(bytes: Uint8Array, sourceName: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<AudioData> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: unknown;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new AudioInputError(sourceName, `decoder did not finish within ${timeoutMs} ms`)), timeoutMs);
   });
@@ -88,11 +94,12 @@ async function decodeWithLibrary(bytes: Uint8Array, sourceName: string, timeoutM
   } catch (e) {
     if (e instanceof AudioInputError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    const missingDecoder = /Cannot find package '@audio\/decode-([\w-]+)'/.exec(message);
+    // A format audio-decode recognises but has no decoder for (APE, say), or whose decoder is not installed.
+    const missingDecoder = /No decoder for ([\w-]+)/.exec(message) ?? /Cannot find package '@audio\/decode-([\w-]+)'/.exec(message);
     const reason = /unknown audio format/i.test(message)
       ? 'not a recognised audio format (unsupported codec, or not audio at all)'
       : missingDecoder
-        ? `unsupported codec: no decoder installed for '${missingDecoder[1]}'`
+        ? `unsupported codec: no decoder for '${missingDecoder[1]}'`
         : `could not decode: ${message}`;
     throw new AudioInputError(sourceName, reason);
   } finally {

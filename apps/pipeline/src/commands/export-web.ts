@@ -1,0 +1,134 @@
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadModel, type Preprocess } from '@earshot/model-cnn';
+import { asSpaceError } from '@earshot/model-cnn/atomic-write';
+import { initBackend } from '@earshot/tf-runtime';
+import type { RunInfo } from '@earshot/web-app/run-info';
+import { runFiles } from '../run-dir.js';
+import { UsageError } from '../errors.js';
+
+/** `run.json` of a web export (RunInfo): what the page shows beside the model. */
+const EXPORT_FORMAT: RunInfo['format'] = 'earshot-web-export';
+const MODEL_FILES = ['model.json', 'preprocess.json'] as const;
+
+/** The built page (index.html, bundle, worklet) of @earshot/web-app. */
+async function pageDir(): Promise<string> {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('@earshot/web-app/package.json')), 'dist');
+  const files = await readdir(dir).catch(() => [] as string[]);
+  if (!files.includes('index.html')) throw new UsageError(`export: the web page is not built (${dir} has no index.html): run pnpm build`);
+  return dir;
+}
+
+/** The model's files by name: model.json, preprocess.json and the weight files its manifest lists. */
+function modelFileNames(modelJson: { weightsManifest: { paths: string[] }[] }): string[] {
+  const weights = modelJson.weightsManifest.flatMap((g) => g.paths.map((p) => p.replace(/^\.\//, '')));
+  for (const w of weights) if (w.includes('/') || w.includes('\\') || w === '..') throw new UsageError(`export: model.json lists a weight file outside the model folder: ${w}`);
+  return [...MODEL_FILES, ...weights];
+}
+
+interface RunMetrics {
+  name?: string;
+  created?: string;
+  model?: { name?: string; params?: number };
+  features?: { res_type?: string; shape?: [number, number] };
+  test?: RunInfo['test'] & { per_class?: { support: number }[] };
+}
+
+function runInfo(runDir: string, preprocess: Preprocess, metrics: RunMetrics | null): RunInfo {
+  const test = metrics?.test;
+  return {
+    format: EXPORT_FORMAT,
+    version: 1,
+    run: basename(resolve(runDir)),
+    name: metrics?.name ?? String(preprocess.extra?.name ?? basename(resolve(runDir))),
+    created: metrics?.created ?? '',
+    exportedAt: new Date().toISOString(),
+    labels: preprocess.labels,
+    model: { name: metrics?.model?.name ?? 'cnn', params: metrics?.model?.params ?? 0 },
+    test: test
+      ? {
+          accuracy: test.accuracy,
+          balanced_accuracy: test.balanced_accuracy,
+          macro_f1: test.macro_f1,
+          weighted_f1: test.weighted_f1,
+          top_k: test.top_k,
+          n: (test.per_class ?? []).reduce((sum, c) => sum + c.support, 0),
+          per_class: (test.per_class ?? []).map(({ label, precision, recall, f1, support }) => ({ label, precision, recall, f1, support })),
+        }
+      : null,
+    features: {
+      res_type: metrics?.features?.res_type ?? (preprocess.extra?.resType === 'speex' ? 'speex' : 'soxr_hq'),
+      shape: preprocess.inputShape,
+    },
+  };
+}
+
+/** Refuses to replace anything but an empty folder or an earlier export. */
+async function checkTarget(out: string, shown: string): Promise<'absent' | 'replace'> {
+  const entries = await readdir(out).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    if (err.code === 'ENOTDIR') throw new UsageError(`export: --web ${shown} is a file, not a folder`);
+    throw err;
+  });
+  if (entries === null) return 'absent';
+  if (entries.length === 0) return 'replace';
+  const info = await readFile(join(out, 'run.json'), 'utf8').then(JSON.parse, () => null) as { format?: string } | null;
+  if (info?.format !== EXPORT_FORMAT) throw new UsageError(`export: --web ${shown} is a folder that holds other files (not an earlier earshot export); choose a new or empty folder`);
+  return 'replace';
+}
+
+/**
+ * `export <run-dir> --web <out>`: a static folder that classifies audio in a browser, offline, with the
+ * run's model and exactly its features. It is assembled beside `out` and renamed into place, so an
+ * interrupted export never leaves half a folder, and an earlier export is replaced whole.
+ */
+export async function exportWebCommand(runDir: string, opts: { web: string }): Promise<string> {
+  const out = resolve(opts.web);
+  const modelDir = join(runDir, runFiles.model);
+  await initBackend({ backend: 'cpu' });
+  // Loading the model checks every file the page will fetch: topology, weights and recipe.
+  const { model, preprocess } = await loadModel(modelDir).catch((err: Error) => {
+    throw new UsageError(`export: ${runDir} is not a run directory with a trained model (${err.message})`);
+  });
+  model.dispose();
+  const modelJson = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+  const metrics = (await readFile(join(runDir, runFiles.metrics), 'utf8').then(JSON.parse, () => null)) as RunMetrics | null;
+  const page = await pageDir();
+  const target = await checkTarget(out, opts.web);
+
+  const sources = [...(await readdir(page)).map((name) => join(page, name)), ...modelFileNames(modelJson).map((name) => join(modelDir, name))];
+  const neededBytes = (await Promise.all(sources.map(async (path) => (await stat(path)).size))).reduce((a, b) => a + b, 0);
+
+  const staging = `${out}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await mkdir(join(staging, 'model'), { recursive: true });
+    for (const name of await readdir(page)) await copyFile(join(page, name), join(staging, name));
+    for (const name of modelFileNames(modelJson)) await copyFile(join(modelDir, name), join(staging, 'model', name));
+    await writeFile(join(staging, 'run.json'), `${JSON.stringify(runInfo(runDir, preprocess, metrics), null, 2)}\n`);
+    if (target === 'replace') {
+      const old = `${out}.old-${process.pid}`;
+      await rename(out, old);
+      await rename(staging, out);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await mkdir(dirname(out), { recursive: true });
+      await rename(staging, out);
+    }
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw await asSpaceError(err, dirname(out), neededBytes);
+  }
+  const size = async (name: string) => (await stat(join(out, name))).size;
+  const pageFiles = await readdir(page);
+  const chunks = pageFiles.filter((name) => name.startsWith('chunk-'));
+  const chunkBytes = (await Promise.all(chunks.map(size))).reduce((a, b) => a + b, 0);
+  const modelBytes = (await Promise.all(modelFileNames(modelJson).map((name) => size(join('model', name))))).reduce((a, b) => a + b, 0);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+  return [
+    `${opts.web}: the page for ${basename(resolve(runDir))} (${preprocess.labels.length} labels)`,
+    `  earshot.js ${kb(await size('earshot.js'))}, model ${kb(modelBytes)}, ${chunks.length} decoder chunks ${kb(chunkBytes)} (loaded only for compressed formats)`,
+    `  serve the folder from any static server, e.g.: python3 -m http.server -d ${opts.web} 8000`,
+  ].join('\n');
+}
