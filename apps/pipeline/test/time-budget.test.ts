@@ -13,9 +13,9 @@ const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const demo = fileURLToPath(new URL('../../../experiments/demo.yaml', import.meta.url));
 
 describe('train.time_budget: the epochs that fit', () => {
-  const facts: BudgetFacts = { budgetSeconds: 600, elapsedSeconds: 40, firstEpochSeconds: 10, foldSetupSeconds: 0, folds: 1, maxEpochs: 100 };
+  const facts: BudgetFacts = { budgetSeconds: 600, elapsedSeconds: 40, epochSeconds: 10, foldSetupSeconds: 0, folds: 1, maxEpochs: 100 };
 
-  it('fills the remaining time with epochs of the first one\'s length plus the margin', () => {
+  it('fills the remaining time with epochs of the steady length plus the margin', () => {
     // 560 s left after epoch 1: 1 + floor(560 / 10.5) = 54 epochs, the 54th ends at 40 + 53 × 10.5 = 596.5 s.
     expect(budgetEpochs(facts)).toEqual({ epochs: 54, fits: true });
     expect(40 + 53 * 10 * EPOCH_OVERHEAD).toBeLessThanOrEqual(600);
@@ -33,10 +33,10 @@ describe('train.time_budget: the epochs that fit', () => {
     const fit = budgetEpochs(spent);
     expect(fit).toEqual({ epochs: 1, fits: false });
     expect(describeBudget('30s', spent, fit)).toBe(
-      'time budget 30s: epoch 1 took 10.0 s (40.0 s into the run), so not even 1 epoch per fold fits: training 1 (train.epochs: 100)',
+      'time budget 30s: an epoch takes 10.0 s once warmed up (40.0 s into the run), so not even 1 epoch per fold fits: training 1 (train.epochs: 100)',
     );
     expect(describeBudget('10m', { ...facts, folds: 5 }, { epochs: 41, fits: true })).toBe(
-      'time budget 10m: epoch 1 took 10.0 s (40.0 s into the run), so 5 folds × 41 epochs fit (train.epochs: 100)',
+      'time budget 10m: an epoch takes 10.0 s once warmed up (40.0 s into the run), so 5 folds × 41 epochs fit (train.epochs: 100)',
     );
   });
 
@@ -76,7 +76,7 @@ describe.skipIf(!existsSync(cli))('train.time_budget on the demo', () => {
   it('a budget too small for one epoch trains one, says so and records it', async () => {
     const r = run(['train.time_budget=1s', 'name=budget-1s']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^time budget 1s: epoch 1 took \d+\.\d s \(\d+\.\d s into the run\), so not even 1 epoch fits: training 1 \(train\.epochs: 3\)$/m);
+    expect(r.stdout).toMatch(/^time budget 1s: an epoch takes \d+\.\d s once warmed up \(\d+\.\d s into the run\), so not even 1 epoch fits: training 1 \(train\.epochs: 3\)$/m);
     expect(r.stdout).toMatch(/^epoch 1\/1  train loss/m);
     const m = await metricsOf(r.runDir);
     expect(m.epochs).toHaveLength(1);
@@ -86,7 +86,7 @@ describe.skipIf(!existsSync(cli))('train.time_budget on the demo', () => {
   it('a large budget keeps train.epochs, in every fold', async () => {
     const r = run(['train.time_budget=2h', 'name=budget-2h', 'split={kind: folds, k: 2}']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^time budget 2h: epoch 1 took \d+\.\d s \(\d+\.\d s into the run\), so 2 folds × 3 epochs fit \(train\.epochs: 3\)$/m);
+    expect(r.stdout).toMatch(/^time budget 2h: an epoch takes \d+\.\d s once warmed up \(\d+\.\d s into the run\), so 2 folds × 3 epochs fit \(train\.epochs: 3\)$/m);
     expect(r.stdout).toMatch(/^fold 2: epoch 3\/3  /m);
     const m = await metricsOf(r.runDir);
     expect(m.folds.map((f: { epochs: unknown[] }) => f.epochs.length)).toEqual([3, 3]);
@@ -110,7 +110,7 @@ describe.skipIf(!existsSync(cli))('train.time_budget on the demo', () => {
     const r = run(sets, { args: ['--resume', runDir] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^time budget 1s: resumed with 1 epoch, fitted after the first epoch \(train\.epochs: 3\)$/m);
-    expect(r.stdout).not.toMatch(/epoch 1 took/);
+    expect(r.stdout).not.toMatch(/once warmed up/);
     const m = await metricsOf(r.runDir);
     expect(m.epochs).toHaveLength(1);
     expect(m.time_budget).toEqual({ seconds: 1, first_epoch_seconds: m.epochs[0].seconds, epochs: 1 });

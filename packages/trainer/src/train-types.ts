@@ -25,12 +25,13 @@ export interface TrainOptions {
   /** Epochs to train; with `fitEpochs`, the most it may choose. */
   epochs: number;
   /**
-   * Called once, after the first epoch of a fresh run (not on resume), with that epoch's seconds
-   * (training + validation); returns the run's epoch total, an integer in 1..`epochs`. From then on
-   * the schedule, logs and ETAs use it, and the checkpoint keeps it so `resume` continues with it.
+   * Called once, after the first epoch of a fresh run (not on resume), with that epoch's seconds at
+   * its steady pace (training + validation, without the warm-up of its first batches: its second
+   * half's batches extrapolated); returns the run's epoch total, an integer in 1..`epochs`. From then
+   * on the schedule, logs and ETAs use it, and the checkpoint keeps it so `resume` continues with it.
    * Exact: every schedule's epoch-0 learning rate is independent of the total.
    */
-  fitEpochs?: (firstEpochSeconds: number) => number;
+  fitEpochs?: (epochSeconds: number) => number;
   batchSize: number;
   /** Base learning rate of Adam. */
   lr: number;

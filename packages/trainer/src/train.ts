@@ -99,6 +99,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       let correct = 0;
       let seen = 0;
       let next = readBatch(options.train, order.subarray(0, batchSize));
+      // For fitEpochs: when the epoch's second half began (its first batches carry the warm-up).
+      const half = Math.floor(batches / 2);
+      let halfMark = Number.NaN;
       for (let b = 0; b < batches; b++) {
         const indices = order.subarray(b * batchSize, (b + 1) * batchSize);
         const raw = await next;
@@ -127,6 +130,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           classWeights,
         };
         const result = await engine.step(batch, lr);
+        if (b + 1 === half) halfMark = performance.now();
         lossSum += result.loss * labels.length;
         correct += result.correct;
         seen += labels.length;
@@ -150,6 +154,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
       }
       await engine.sync();
+      const trainEnd = performance.now();
       if (aborted) break;
       const log: EpochLog = { epoch: epoch + 1, epochs, loss: lossSum / seen, accuracy: correct / seen, lr, seconds: 0 };
       if (options.validation) {
@@ -168,7 +173,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       log.seconds = (performance.now() - epochStart) / 1000;
       if (epoch === 0 && options.fitEpochs) {
-        setTotal((fittedEpochs = checkFittedEpochs(options.fitEpochs(log.seconds), options.epochs)));
+        const steady = steadyEpochSeconds({ batches, half, halfMark, trainEnd, epochStart, epochEnd: epochStart + log.seconds * 1000 });
+        setTotal((fittedEpochs = checkFittedEpochs(options.fitEpochs(steady), options.epochs)));
         log.epochs = epochs;
       }
       history.push(log);
@@ -209,6 +215,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     classWeights,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * An epoch's seconds at its steady pace: its second half's batches extrapolated to all of them, plus
+ * what followed training (validation). The first batches carry one-off warm-up (JIT, kernel and
+ * primitive set-up, worker start) that later epochs do not pay; with under 4 batches, the epoch as timed.
+ */
+function steadyEpochSeconds(t: { batches: number; half: number; halfMark: number; trainEnd: number; epochStart: number; epochEnd: number }): number {
+  const timed = (t.epochEnd - t.epochStart) / 1000;
+  if (t.batches < 4 || !Number.isFinite(t.halfMark)) return timed;
+  const perBatch = (t.trainEnd - t.halfMark) / (t.batches - t.half);
+  return Math.min(timed, (perBatch * t.batches + (t.epochEnd - t.trainEnd)) / 1000);
 }
 
 function checkFittedEpochs(total: number, max: number): number {

@@ -143,7 +143,9 @@ describe('train', () => {
     });
     const r = await fitted.result;
     expect(fitCalls).toHaveLength(1);
-    expect(fitCalls[0]).toBe(r.history[0]!.seconds);
+    // The epoch at its steady pace: no longer than as timed (its warm-up left out), and not nothing.
+    expect(fitCalls[0]).toBeGreaterThan(0);
+    expect(fitCalls[0]).toBeLessThanOrEqual(r.history[0]!.seconds);
     expect(r.epochs).toBe(3);
     expect(batches.map((b) => b.epochs)).toEqual([...Array(6).fill(5), ...Array(12).fill(3)]);
     expect(batches.at(-1)!.runEtaSeconds).toBe(0);

@@ -83,10 +83,10 @@ export async function trainFolds(input: FoldsInput): Promise<FoldsResult> {
   let fitted = false;
   const runEta = new RunEta(plan.folds.length, epochsPerFold);
   let firstFoldStart = 0;
-  const fitEpochs = budget && ((firstEpochSeconds: number) => {
+  const fitEpochs = budget && ((epochSeconds: number) => {
     const elapsedSeconds = input.runSeconds();
-    const foldSetupSeconds = Math.max(0, elapsedSeconds - firstFoldStart - firstEpochSeconds);
-    const facts = { budgetSeconds: budget.seconds, elapsedSeconds, firstEpochSeconds, foldSetupSeconds, folds: plan.folds.length, maxEpochs: input.settings.epochs };
+    const foldSetupSeconds = Math.max(0, elapsedSeconds - firstFoldStart - epochSeconds);
+    const facts = { budgetSeconds: budget.seconds, elapsedSeconds, epochSeconds, foldSetupSeconds, folds: plan.folds.length, maxEpochs: input.settings.epochs };
     const fit = budgetEpochs(facts);
     fitted = true;
     runEta.setEpochsPerFold(fit.epochs);

@@ -91,7 +91,7 @@ export interface TrainStageOptions {
   /** Epochs to train; default settings.epochs (later folds of a time-budgeted run take the first fold's). */
   epochs?: number;
   /** Chooses the epoch total after epoch 1 of a fresh run (train.time_budget); `line` is printed after that epoch's. */
-  fitEpochs?: (firstEpochSeconds: number) => { epochs: number; line: string };
+  fitEpochs?: (epochSeconds: number) => { epochs: number; line: string };
 }
 
 /** Estimates the whole run's remaining training time from the epochs seen so far, across folds. */
