@@ -293,7 +293,9 @@ describe.skipIf(!ready)('export --web refuses what it must not overwrite', () =>
     expect(await readFile(join(work, 'busy', 'notes.txt'), 'utf8')).toBe('mine');
   });
 
-  it('replaces an earlier export whole', async () => {
+  it('replaces an earlier export whole, and clears what a killed export left', async () => {
+    await mkdir(join(work, 'web.tmp-999999')); // no such process: an export killed while staging
+    await writeFile(join(work, 'web.tmp-999999', 'index.html'), 'half');
     const again = runCli(['export', runDir, '--web', 'web'], work);
     expect(again.status, again.stderr).toBe(0);
     expect((await readdir(work)).filter((n) => n.startsWith('web.'))).toEqual([]); // no staging left behind

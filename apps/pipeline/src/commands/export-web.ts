@@ -64,6 +64,26 @@ function runInfo(runDir: string, preprocess: Preprocess, metrics: RunMetrics | n
   };
 }
 
+/** Whether process `pid` is alive (signal 0 probes without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `<out>.tmp-<pid>` and `<out>.old-<pid>` folders that a killed export left behind. */
+async function removeStaleSiblings(out: string): Promise<void> {
+  const prefix = `${basename(out)}.`;
+  const names = await readdir(dirname(out)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? /^(?:tmp|old)-(\d+)$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && (Number(pid) === process.pid || !alive(Number(pid)))) await rm(join(dirname(out), name), { recursive: true, force: true });
+  }
+}
+
 /** Refuses to replace anything but an empty folder or an earlier export. */
 async function checkTarget(out: string, shown: string): Promise<'absent' | 'replace'> {
   const entries = await readdir(out).catch((err: NodeJS.ErrnoException) => {
@@ -100,8 +120,8 @@ export async function exportWebCommand(runDir: string, opts: { web: string }): P
   const sources = [...(await readdir(page)).map((name) => join(page, name)), ...modelFileNames(modelJson).map((name) => join(modelDir, name))];
   const neededBytes = (await Promise.all(sources.map(async (path) => (await stat(path)).size))).reduce((a, b) => a + b, 0);
 
+  await removeStaleSiblings(out);
   const staging = `${out}.tmp-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
   try {
     await mkdir(join(staging, 'model'), { recursive: true });
     for (const name of await readdir(page)) await copyFile(join(page, name), join(staging, name));
