@@ -44,7 +44,7 @@ describe('experiment defaults', () => {
     });
     expect(c.features.normalize).toBe('none');
     expect(modelSpec(c)).toEqual({ name: 'seed-cnn' });
-    expect(trainSettings(c)).toMatchObject({ epochs: 10, batchSize: 32, lr: 1e-3, schedule: { kind: 'constant' }, earlyStopping: null });
+    expect(trainSettings(c)).toMatchObject({ epochs: 10, batchSize: 32, lr: 1e-3, schedule: { kind: 'constant' }, earlyStopping: null, labelSmoothing: 0 });
     expect(c.split).toEqual({ kind: 'random', test: 0.2, validation: 0 });
     expect(c.runtime.backend).toBe('auto');
     expect(c.dataset.on_error).toBe('skip');

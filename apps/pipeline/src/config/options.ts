@@ -46,6 +46,8 @@ export interface TrainSettings {
   schedule: Schedule;
   earlyStopping: { monitor: 'val_loss' | 'val_accuracy'; patience: number; minDelta: number } | null;
   classWeights: 'none' | 'auto' | number[];
+  /** `train.label_smoothing` ε (0: off). */
+  labelSmoothing: number;
   augment: AugmentOptions | null;
   inMemory: boolean | null;
   /** `train.time_budget` as written and in seconds; null when off. */
@@ -114,6 +116,7 @@ export function trainSettings(config: ExperimentConfig): TrainSettings {
       ? { monitor: t.early_stopping.monitor, patience: t.early_stopping.patience, minDelta: t.early_stopping.min_delta }
       : null,
     classWeights: t.class_weights,
+    labelSmoothing: t.label_smoothing,
     augment,
     inMemory: t.in_memory,
     timeBudget: t.time_budget === null ? null : { text: t.time_budget, seconds: parseDuration(t.time_budget) / 1000 },

@@ -260,6 +260,12 @@ const train = z.strictObject({
     .default(null)
     .describe('needs split.validation > 0; restores the best weights'),
   class_weights: z.union([z.literal('none'), z.literal('auto'), z.array(z.number().positive()).min(1)]).default('none'),
+  label_smoothing: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe("ε: train on targets (1−ε)·one-hot + ε/classes, as PyTorch's CrossEntropyLoss(label_smoothing=ε); 0: off"),
   augment: augment.nullable().default(null),
   in_memory: z.boolean().nullable().default(null).describe('hold features in RAM; null: when they fit'),
   time_budget: z

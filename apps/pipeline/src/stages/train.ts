@@ -190,6 +190,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     schedule: trainerSchedule(settings.schedule, Boolean(opts.validation)),
     seed: opts.seed,
     classWeights: settings.classWeights === 'none' ? null : settings.classWeights,
+    ...(settings.labelSmoothing > 0 && { labelSmoothing: settings.labelSmoothing }),
     ...(settings.augment && { augment: trainerAugment(settings.augment, opts.shape) }),
     ...(settings.earlyStopping && { earlyStopping: { ...settings.earlyStopping, restoreBest: true } }),
     ...((opts.workers ?? 1) > 1 && { parallel: { workers: opts.workers! } }),
