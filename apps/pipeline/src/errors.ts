@@ -13,13 +13,8 @@ export class UsageError extends Error {
   }
 }
 
-/** dataset-io's AudioInputError carries a bare reason; other errors their message. */
-export function errorReason(err: unknown): string {
-  const e = err as { reason?: unknown; message?: unknown };
-  if (typeof e?.reason === 'string' && e.reason) return e.reason;
-  if (typeof e?.message === 'string' && e.message) return e.message;
-  return String(err);
-}
+/** An AudioInputError's bare reason, other errors' message (what the page prints too). */
+export { errorReason } from '@earshot/dataset-io';
 
 /** A failure already reported to the user (e.g. per file): exit with `exitCode`, print nothing more. */
 export class ReportedFailure extends Error {

@@ -1,6 +1,6 @@
 import type { Classifier, Prediction } from '@earshot/classifier';
 import { clipSeconds } from './clip-seconds.js';
-import { errorReason } from './format.js';
+import { errorReason } from '@earshot/audio';
 
 export interface Timing {
   /** The file's name (or the name passed to `earshot.classify`). */

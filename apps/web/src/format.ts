@@ -25,11 +25,3 @@ export function count(n: number): string {
   if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
   return String(n);
 }
-
-/** What `pipeline predict` prints for a failure: an AudioInputError's bare reason, else the message. */
-export function errorReason(err: unknown): string {
-  const e = err as { reason?: unknown; message?: unknown } | null;
-  if (typeof e?.reason === 'string' && e.reason) return e.reason;
-  if (typeof e?.message === 'string' && e.message) return e.message;
-  return String(err);
-}

@@ -3,7 +3,8 @@ import { Classifier, type LabelScore, type Prediction } from '@earshot/classifie
 import { classifyTimed, type Timing } from './classify.js';
 import { renderContext } from './context-panel.js';
 import { byId } from './dom.js';
-import { duration, errorReason } from './format.js';
+import { errorReason } from '@earshot/audio';
+import { duration } from './format.js';
 import { setupFilePanel } from './files.js';
 import { levelFraction } from './level.js';
 import { LIVE_INTERVAL_MS, LiveMic, type MicState } from './mic.js';

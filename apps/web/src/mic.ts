@@ -1,5 +1,5 @@
 import { latestOnset, liveAlignment, type Classifier, type LabelScore, type LiveAlignment } from '@earshot/classifier';
-import { errorReason } from './format.js';
+import { errorReason } from '@earshot/audio';
 import { rmsDbfs } from './level.js';
 import { RingBuffer } from './ring-buffer.js';
 

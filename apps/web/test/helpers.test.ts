@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorReason, percent, span } from '../src/format.js';
+import { percent, span } from '../src/format.js';
 import { LEVEL_FLOOR_DB, levelFraction, rmsDbfs } from '../src/level.js';
 import { RingBuffer } from '../src/ring-buffer.js';
 import { parseRunInfo } from '../src/run-info.js';
@@ -69,15 +69,12 @@ describe('level', () => {
 });
 
 describe('format', () => {
-  it('percent, spans and error reasons', () => {
+  it('percent and spans', () => {
     expect(percent(0.91234)).toBe('91.2%');
     expect(percent(1)).toBe('100.0%');
     expect(percent(1e-9)).toBe('<0.1%');
     expect(percent(0)).toBe('0.0%');
     expect(span(0, 2)).toBe('0.00–2.00 s');
-    expect(errorReason({ reason: 'empty file (0 bytes)', message: 'x.wav: empty file (0 bytes)' })).toBe('empty file (0 bytes)');
-    expect(errorReason(new Error('boom'))).toBe('boom');
-    expect(errorReason('plain')).toBe('plain');
   });
 });
 

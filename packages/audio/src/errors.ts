@@ -9,3 +9,11 @@ export class AudioInputError extends Error {
     this.reason = reason;
   }
 }
+
+/** What to tell a person about a failure: an AudioInputError's bare reason (the file is named beside it), else the message. */
+export function errorReason(err: unknown): string {
+  const e = err as { reason?: unknown; message?: unknown } | null;
+  if (typeof e?.reason === 'string' && e.reason) return e.reason;
+  if (typeof e?.message === 'string' && e.message) return e.message;
+  return String(err);
+}

@@ -1,4 +1,4 @@
-export { AudioInputError } from './errors.js';
+export { AudioInputError, errorReason } from './errors.js';
 export { decodeAudio, type AudioData, type DecodeOptions } from './decode.js';
 export { decodeWaveform, type Waveform, type WaveformOptions } from './waveform.js';
 export { toMono } from './mono.js';

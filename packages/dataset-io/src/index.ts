@@ -1,6 +1,7 @@
 export {
   AudioInputError,
   decodeAudio,
+  errorReason,
   prepareResampler,
   readWavHeader,
   resample,
