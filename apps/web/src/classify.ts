@@ -1,13 +1,12 @@
 import type { Classifier, Prediction } from '@earshot/classifier';
-import { clipSeconds } from './clip-seconds.js';
 import { errorReason } from '@earshot/audio';
 
 export interface Timing {
   /** The file's name (or the name passed to `earshot.classify`). */
   name: string;
-  /** Wall time of `classifyAudio`: decode, resample, features, model. */
+  /** Wall time of decode, resample, features and model. */
   ms: number;
-  /** The clip's duration; null when it could not be read. */
+  /** The clip's duration (its frames at its native rate); null when it could not be decoded. */
   seconds: number | null;
 }
 
@@ -17,20 +16,21 @@ export interface TimedPrediction {
 }
 
 /**
- * `pipeline predict` for one clip: classifyAudio, timed; a failure becomes a prediction with
- * `top: [], windows: []` and the reason in `error`, as predict reports it.
+ * `pipeline predict` for one clip (`classifyAudio`, with the decoded clip's duration kept), timed; a
+ * failure becomes a prediction with `top: [], windows: []` and the reason in `error`, as predict reports it.
  */
 export async function classifyTimed(classifier: Classifier, bytes: ArrayBuffer | Uint8Array, options: { topK: number; name: string }): Promise<TimedPrediction> {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const { name, topK } = options;
   const t0 = performance.now();
   let prediction: Prediction;
+  let seconds: number | null = null;
   try {
-    prediction = await classifier.classifyAudio(data, { topK, name });
+    const waveform = await classifier.decode(data, name);
+    prediction = await classifier.classifyWaveform(waveform.y, { topK, name });
+    seconds = waveform.frames / waveform.nativeSr;
   } catch (err) {
     prediction = { path: name, top: [], windows: [], error: errorReason(err) };
   }
-  const ms = performance.now() - t0;
-  const seconds = prediction.error === undefined ? await clipSeconds(data) : null;
-  return { prediction, timing: { name, ms, seconds } };
+  return { prediction, timing: { name, ms: performance.now() - t0, seconds } };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { decodeWaveform, prepareResampler, resample, type ResType } from '@earshot/audio';
+import { decodeWaveform, prepareResampler, resample, type ResType, type Waveform } from '@earshot/audio';
 import { createRecipeExtractor, type FeatureRecipe, type RecipeExtractor } from '@earshot/features-mel';
 import { loadModelFromArtifacts, loadModelFromUrl, type LoadedModel, type SavedModelFiles } from '@earshot/model-cnn';
 import { inferenceRecipe, inferenceResType, topLabels, windowStarts, type LabelScore } from './inference.js';
@@ -80,11 +80,19 @@ export class Classifier {
     return this.recipe.sr;
   }
 
-  /** Encoded audio (WAV, FLAC, MP3, OGG, …) decoded, downmixed and resampled as in training, then classified. */
+  /**
+   * Encoded audio (WAV, FLAC, MP3, OGG, …) decoded, downmixed and resampled as in training: the
+   * waveform `classifyWaveform` takes, with the clip's native rate and length. Errors name `name`.
+   */
+  async decode(bytes: ArrayBuffer | Uint8Array, name = '<bytes>'): Promise<Waveform> {
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    return decodeWaveform(data, { sr: this.recipe.sr, resType: this.resType }, name);
+  }
+
+  /** Encoded audio decoded as in training (`decode`), then classified. */
   async classifyAudio(bytes: ArrayBuffer | Uint8Array, options: ClassifyOptions = {}): Promise<Prediction> {
     const name = options.name ?? '<bytes>';
-    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    const { y } = await decodeWaveform(data, { sr: this.recipe.sr, resType: this.resType }, name);
+    const { y } = await this.decode(bytes, name);
     return this.classifyWaveform(y, { ...options, name });
   }
 
