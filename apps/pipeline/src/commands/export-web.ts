@@ -117,15 +117,20 @@ export async function exportWebCommand(runDir: string, opts: { web: string }): P
   const page = await pageDir();
   const target = await checkTarget(out, opts.web);
 
-  const sources = [...(await readdir(page)).map((name) => join(page, name)), ...modelFileNames(modelJson).map((name) => join(modelDir, name))];
-  const neededBytes = (await Promise.all(sources.map(async (path) => (await stat(path)).size))).reduce((a, b) => a + b, 0);
+  // Every file the folder gets, with its size: read once, for the space needed and the summary.
+  const files = await Promise.all(
+    [
+      ...(await readdir(page)).map((name) => ({ from: join(page, name), to: name, model: false })),
+      ...modelFileNames(modelJson).map((name) => ({ from: join(modelDir, name), to: join('model', name), model: true })),
+    ].map(async (f) => ({ ...f, bytes: (await stat(f.from)).size })),
+  );
+  const bytesOf = (picked: typeof files) => picked.reduce((sum, f) => sum + f.bytes, 0);
 
   await removeStaleSiblings(out);
   const staging = `${out}.tmp-${process.pid}`;
   try {
     await mkdir(join(staging, 'model'), { recursive: true });
-    for (const name of await readdir(page)) await copyFile(join(page, name), join(staging, name));
-    for (const name of modelFileNames(modelJson)) await copyFile(join(modelDir, name), join(staging, 'model', name));
+    for (const f of files) await copyFile(f.from, join(staging, f.to));
     await writeFile(join(staging, 'run.json'), `${JSON.stringify(runInfo(runDir, preprocess, metrics), null, 2)}\n`);
     if (target === 'replace') {
       const old = `${out}.old-${process.pid}`;
@@ -138,17 +143,14 @@ export async function exportWebCommand(runDir: string, opts: { web: string }): P
     }
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    throw await asSpaceError(err, dirname(out), neededBytes);
+    throw await asSpaceError(err, dirname(out), bytesOf(files));
   }
-  const size = async (name: string) => (await stat(join(out, name))).size;
-  const pageFiles = await readdir(page);
-  const chunks = pageFiles.filter((name) => name.startsWith('chunk-'));
-  const chunkBytes = (await Promise.all(chunks.map(size))).reduce((a, b) => a + b, 0);
-  const modelBytes = (await Promise.all(modelFileNames(modelJson).map((name) => size(join('model', name))))).reduce((a, b) => a + b, 0);
+  const chunks = files.filter((f) => f.to.startsWith('chunk-'));
+  const bundle = files.find((f) => f.to === 'earshot.js');
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   return [
     `${opts.web}: the page for ${basename(resolve(runDir))} (${preprocess.labels.length} labels)`,
-    `  earshot.js ${kb(await size('earshot.js'))}, model ${kb(modelBytes)}, ${chunks.length} decoder chunks ${kb(chunkBytes)} (loaded only for compressed formats)`,
+    `  earshot.js ${kb(bundle?.bytes ?? 0)}, model ${kb(bytesOf(files.filter((f) => f.model)))}, ${chunks.length} decoder chunks ${kb(bytesOf(chunks))} (loaded only for compressed formats)`,
     `  serve the folder from any static server, e.g.: python3 -m http.server -d ${opts.web} 8000`,
   ].join('\n');
 }
