@@ -1,10 +1,10 @@
 // The checks FeatureCache runs on its lmdb file: the header before mapping it, the trees once
 // mapped (inside a read transaction, so no writer reuses a page being checked).
 import { existsSync, statSync } from 'node:fs';
+import { openEnvironment, withEnvironmentLock, withEnvironmentLockAsync } from './lmdb-env.js';
 import { checkLmdbHeader } from './lmdb-header.js';
 import { checkLmdbTrees } from './lmdb-walk.js';
 import { sleepSync } from './sleep-sync.js';
-import { open } from 'lmdb';
 
 /** How long a file that looks short may still be being created by another process's lmdb (generous: a creator descheduled on a loaded machine). */
 const CREATING_GRACE_MS = 2_000;
@@ -66,7 +66,7 @@ export function treeDamage(path: string): string | undefined {
 export async function environmentDamage(path: string): Promise<string | undefined> {
   const before = headerDamage(path);
   if (before || !existsSync(path)) return before;
-  const env = open({ path, maxDbs: 8 });
+  const env = withEnvironmentLock(path, () => openEnvironment(path));
   try {
     const txn = env.useReadTransaction();
     try {
@@ -75,6 +75,6 @@ export async function environmentDamage(path: string): Promise<string | undefine
       txn.done();
     }
   } finally {
-    await env.close();
+    await withEnvironmentLockAsync(path, () => env.close());
   }
 }

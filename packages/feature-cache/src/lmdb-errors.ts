@@ -4,22 +4,18 @@
 
 export type LmdbFailure = 'damaged' | 'disk-full';
 
-// A bare "Commit failed" is not damage: only its reason (commitError) can say so. Moving a sound
-// cache aside on a transient failure would throw away every other process's entries and claims.
+// Only a named lmdb failure is damage: moving a sound cache aside on a transient failure would
+// throw away every other process's entries and claims.
 const DAMAGED = /MDB_CORRUPTED|MDB_PAGE_NOTFOUND|MDB_PROBLEM|MDB_BAD_TXN|MDB_INVALID|MDB_VERSION_MISMATCH|MDB_BAD_DBI|txn should abort|Located page was wrong type|Requested page not found/;
 const DISK_FULL = /ENOSPC|EIO\b|EDQUOT|MDB_MAP_FULL|No space left|Input\/output error|Disk quota|mdb_page_spill|error 5\b|error 28\b/;
 
 function texts(error: unknown, depth = 0): string[] {
   if (depth > 3 || error === null || typeof error !== 'object') return error === undefined ? [] : [String(error)];
-  const e = error as { message?: unknown; code?: unknown; commitError?: unknown; cause?: unknown };
-  return [String(e.message ?? ''), String(e.code ?? ''), ...texts(e.commitError, depth + 1), ...texts(e.cause, depth + 1)];
+  const e = error as { message?: unknown; code?: unknown; cause?: unknown };
+  return [String(e.message ?? ''), String(e.code ?? ''), ...texts(e.cause, depth + 1)];
 }
 
-/**
- * What an error thrown by an lmdb read or write means for the environment, or undefined for any
- * other error. A failed commit is reported as "Commit failed" with the reason in `commitError`
- * (a promise); `commitReason` awaits it first.
- */
+/** What an error thrown by an lmdb read or write means for the environment, or undefined for any other error. */
 export function classifyLmdbError(error: unknown): LmdbFailure | undefined {
   const all = texts(error).join('\n');
   if (DISK_FULL.test(all)) return 'disk-full';
@@ -27,38 +23,7 @@ export function classifyLmdbError(error: unknown): LmdbFailure | undefined {
   return undefined;
 }
 
-/** lmdb-js rejects a failed commit with `commitError`, a promise of the real reason: resolve it. */
-export async function commitReason(error: unknown): Promise<unknown> {
-  const pending = (error as { commitError?: unknown } | null)?.commitError;
-  if (!(pending instanceof Promise)) return error;
-  try {
-    await pending;
-    return error;
-  } catch (reason) {
-    return reason;
-  }
-}
-
 /** A short reason for the one-line report. */
 export function lmdbErrorText(error: unknown): string {
   return texts(error).filter(Boolean)[0]?.split('\n')[0] ?? String(error);
-}
-
-let quieted = false;
-
-/**
- * lmdb-js logs a failed commit's error itself (console.error, with its stack) before rejecting
- * the writes; FeatureCache turns every such failure into its own error or a one-line notice, so
- * that log is dropped. Anything else logged goes through unchanged.
- */
-export function quietLmdbCommitLogs(): void {
-  if (quieted) return;
-  quieted = true;
-  const log = console.error.bind(console);
-  const fromLmdbWrites = /[\\/]lmdb[\\/]write\.js:/;
-  console.error = (...args: unknown[]) => {
-    const [first] = args;
-    if (args.length === 1 && first instanceof Error && fromLmdbWrites.test(first.stack?.split('\n')[1] ?? '')) return;
-    log(...args);
-  };
 }

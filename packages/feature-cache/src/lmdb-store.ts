@@ -2,12 +2,13 @@ import { existsSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import { claimHeldAgainst, DEFAULT_CLAIM_TTL_MS, newClaim, type Claim } from './claims.js';
 import { decodeAccess, decodeShape, encodeAccess, encodeShape } from './entry-records.js';
 import { CacheDamagedError, CacheDiskFullError } from './errors.js';
 import { settledHeaderDamage, treeDamage } from './integrity.js';
-import { classifyLmdbError, commitReason, lmdbErrorText, quietLmdbCommitLogs } from './lmdb-errors.js';
+import { openEnvironment, withEnvironmentLock, withEnvironmentLockAsync } from './lmdb-env.js';
+import { classifyLmdbError, lmdbErrorText } from './lmdb-errors.js';
 import { moveAside, type MoveOutcome } from './move-aside.js';
 import type { AccessRecord, CacheCounters, FeatureStore, ReadStatus, RunRecord } from './feature-store.js';
 import { hashBytes } from './keys.js';
@@ -20,6 +21,14 @@ export const CACHE_FILE = 'features.mdb';
 const TOUCH_BATCH = 1024;
 /** How long to wait for a damaged environment to close before moving it aside regardless. */
 const CLOSE_DAMAGED_MS = 2_000;
+
+/** A write waiting for the next commit, with the promise it settles. */
+interface QueuedWrite {
+  apply: () => unknown;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+  bytes: number;
+}
 
 /** One key's records in the three per-entry tables (each absent when that table lacks the key). */
 export interface RawRecords {
@@ -42,6 +51,11 @@ export interface FeatureCacheOptions {
  * process that opens the same dir. lmdb gives multi-process safety (one writer at a time, readers
  * never blocked) and crash safety (a commit is atomic: a kill -9 loses only uncommitted puts).
  * Sub-databases of the one file: values, shapes, access, claims, file-hashes, meta.
+ *
+ * Writes are queued and committed together, once per event turn, in one synchronous transaction
+ * (lmdb's own C write path). lmdb-js's asynchronous writer thread is not used: with two processes
+ * writing at once it lost committed transactions (a few in a hundred runs of two writers, more
+ * under load; its `overlappingSync` made it worse), which a synchronous transaction never did.
  */
 export class FeatureCache implements FeatureStore {
   /** Gets served (`hits`), gets that found nothing usable (`misses`), and corrupt values found. */
@@ -71,13 +85,16 @@ export class FeatureCache implements FeatureStore {
   private bytesInFlight = 0;
   private diskFull: CacheDiskFullError | undefined;
   private readonly onDamaged: (message: string) => void;
+  /** Writes issued since the last commit; whether a commit will take them; the chain of commits. */
+  private queued: QueuedWrite[] = [];
+  private commitScheduled = false;
+  private commits: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
     opts: FeatureCacheOptions,
   ) {
     this.onDamaged = opts.onDamaged ?? ((message) => process.stderr.write(`${message}\n`));
-    quietLmdbCommitLogs();
     this.attach();
   }
 
@@ -102,6 +119,20 @@ export class FeatureCache implements FeatureStore {
 
   /** Open the environment, checking the file first; a damaged file is moved aside, once. */
   private attach(): void {
+    this.underOpenLock(() => this.checkAndOpen());
+  }
+
+  /** Run `section` (which opens the environment) while no other process opens, closes or commits to it. */
+  private underOpenLock(section: () => void): void {
+    try {
+      withEnvironmentLock(this.file, section);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw this.diskFullError(error, 0);
+      throw error;
+    }
+  }
+
+  private checkAndOpen(): void {
     const path = this.file;
     const before = settledHeaderDamage(path);
     if (before) this.moveDamagedAside(before, statSync(path).ino, () => settledHeaderDamage(path) !== undefined);
@@ -126,10 +157,7 @@ export class FeatureCache implements FeatureStore {
   private openEnv(): void {
     const path = this.file;
     try {
-      // No event-turn batching: with it, a failed commit also rejects a promise lmdb-js keeps to
-      // itself, which ends the process as an unhandled rejection. Puts issued together still
-      // share a transaction (lmdb-js queues writes while one commits).
-      this.env = open({ path, maxDbs: 8, eventTurnBatching: false });
+      this.env = openEnvironment(path);
       this.inode = statSync(path).ino;
     } catch (error) {
       if (classifyLmdbError(error) === 'disk-full') throw this.diskFullError(error, 0);
@@ -183,12 +211,17 @@ export class FeatureCache implements FeatureStore {
     this.assertOpen();
     this.reopening ??= (async () => {
       try {
-        await this.writeTouches(true);
-        await this.env.close();
+        this.writeTouchesNow();
+        await this.closeEnv();
       } finally {
-        this.openEnv();
-        this.openDbs();
-        this.reopening = undefined;
+        try {
+          this.underOpenLock(() => {
+            this.openEnv();
+            this.openDbs();
+          });
+        } finally {
+          this.reopening = undefined;
+        }
       }
     })();
     return this.reopening;
@@ -240,7 +273,7 @@ export class FeatureCache implements FeatureStore {
         return undefined;
       }
       const indexed = shape;
-      this.background(this.write(() => this.shapes.put(key, encodeShape(indexed))));
+      this.background(this.write(() => this.shapes.putSync(key, encodeShape(indexed))));
     }
     this.touch(key);
     return shape;
@@ -263,16 +296,12 @@ export class FeatureCache implements FeatureStore {
     const shape = encodeShape(tensor.shape);
     this.pendingTouches.delete(key);
     this.bytesInFlight += bytes.length;
-    return this.write(
-      () =>
-        this.env.transaction(() => {
-          this.values.put(key, bytes);
-          this.shapes.put(key, shape);
-          this.access.put(key, encodeAccess({ lastAccessMs: Date.now(), bytes: bytes.length }));
-          if (this.claims.doesExist(key)) this.claims.remove(key);
-        }),
-      bytes.length,
-    ).finally(() => {
+    return this.write(() => {
+      this.values.putSync(key, bytes);
+      this.shapes.putSync(key, shape);
+      this.access.putSync(key, encodeAccess({ lastAccessMs: Date.now(), bytes: bytes.length }));
+      if (this.claims.doesExist(key)) this.claims.removeSync(key);
+    }, bytes.length).finally(() => {
       this.bytesInFlight -= bytes.length;
     });
   }
@@ -313,7 +342,7 @@ export class FeatureCache implements FeatureStore {
     const known = this.read(() => this.fileHashes.get(memoKey), undefined);
     if (known !== undefined) return known;
     const hash = hashBytes(readFileSync(path));
-    this.background(this.write(() => this.fileHashes.put(memoKey, hash)));
+    this.background(this.write(() => this.fileHashes.putSync(memoKey, hash)));
     return hash;
   }
 
@@ -328,12 +357,12 @@ export class FeatureCache implements FeatureStore {
     return this.read(() => this.values.getCount(), 0);
   }
 
-  /** Write buffered access times and wait until every write is on disk. */
+  /** Write buffered access times and wait until every write is committed (and so on disk). */
   async flush(): Promise<void> {
     await this.ready;
     await this.writeTouches();
     await Promise.all(this.pendingRemovals);
-    await this.write(() => this.env.flushed);
+    await this.commits;
   }
 
   /** Flush and close. After a disk-full failure, only close: that error was already thrown. */
@@ -345,14 +374,14 @@ export class FeatureCache implements FeatureStore {
       if (!this.diskFull) throw error;
     } finally {
       this.closed = true;
-      await (this.diskFull ? this.closeFailedEnv() : this.env.close());
+      await (this.diskFull ? this.closeFailedEnv() : this.closeEnv());
     }
   }
 
   /** Keep the hit rate of this run for `cache info`. */
   async recordRun(stats: { hits: number; misses: number; experiment: string }): Promise<void> {
     const record: RunRecord = { ...stats, corrupt: this.counters.corrupt, time: new Date().toISOString() };
-    await this.write(() => this.meta.put('lastRun', record));
+    await this.write(() => this.meta.putSync('lastRun', record));
   }
 
   lastRun(): RunRecord | undefined {
@@ -370,15 +399,16 @@ export class FeatureCache implements FeatureStore {
 
   /** Remove entries; resolves when committed. */
   remove(keys: string[]): Promise<void> {
-    return this.write(() =>
-      this.env.transaction(() => {
-        for (const key of keys) {
-          this.values.remove(key);
-          this.shapes.remove(key);
-          this.access.remove(key);
-        }
-      }),
-    ).then(() => undefined);
+    return this.write(() => {
+      for (const key of keys) this.removeEntry(key);
+    });
+  }
+
+  /** Inside a write: drop one entry's records from the per-entry tables. */
+  private removeEntry(key: string): void {
+    this.values.removeSync(key);
+    this.shapes.removeSync(key);
+    this.access.removeSync(key);
   }
 
   /**
@@ -400,22 +430,16 @@ export class FeatureCache implements FeatureStore {
 
   /** Write the shape index record of a verified entry (`cache repair`). */
   async indexShape(key: string, shape: readonly number[]): Promise<void> {
-    await this.write(() => this.shapes.put(key, encodeShape(shape)));
+    await this.write(() => this.shapes.putSync(key, encodeShape(shape)));
   }
 
   private discardCorrupt(key: string): void {
     this.counters.corrupt++;
     // Re-check inside the write transaction: another process may have rewritten it meanwhile.
-    const removal = this.write(() =>
-      this.env.transaction(() => {
-        const current = this.values.getBinary(key);
-        if (current && !inspectTensor(current)) {
-          this.values.remove(key);
-          this.shapes.remove(key);
-          this.access.remove(key);
-        }
-      }),
-    );
+    const removal = this.write(() => {
+      const current = this.values.getBinary(key);
+      if (current && !inspectTensor(current)) this.removeEntry(key);
+    });
     this.pendingRemovals.add(removal);
     void removal.then(
       () => this.pendingRemovals.delete(removal),
@@ -431,46 +455,47 @@ export class FeatureCache implements FeatureStore {
    */
   claim(keys: readonly string[], ttlMs = DEFAULT_CLAIM_TTL_MS): Promise<string[]> {
     this.assertOpen();
-    let mine: string[] = [];
     return this.write(() => {
-      mine = [];
-      return this.env.transaction(() => {
-        const now = Date.now();
-        for (const key of keys) {
-          if (this.values.doesExist(key)) continue;
-          if (claimHeldAgainst(this.claims.get(key), this.owner, now)) continue;
-          this.claims.put(key, newClaim(this.owner, ttlMs, now));
-          mine.push(key);
-        }
-      });
-    }).then(() => mine);
+      const mine: string[] = [];
+      const now = Date.now();
+      for (const key of keys) {
+        if (this.values.doesExist(key)) continue;
+        if (claimHeldAgainst(this.claims.get(key), this.owner, now)) continue;
+        this.claims.putSync(key, newClaim(this.owner, ttlMs, now));
+        mine.push(key);
+      }
+      return mine;
+    });
   }
 
   /** Give up this instance's claims on `keys` (e.g. their computation failed). */
   release(keys: readonly string[]): Promise<void> {
-    return this.write(() =>
-      this.env.transaction(() => {
-        for (const key of keys) if (this.claims.get(key)?.owner === this.owner) this.claims.remove(key);
-      }),
-    ).then(() => undefined);
+    return this.write(() => {
+      for (const key of keys) if (this.claims.get(key)?.owner === this.owner) this.claims.removeSync(key);
+    });
   }
 
-  /** `duringReopen`: called by the reopen itself, which must not wait for its own end. */
-  private writeTouches(duringReopen = false): Promise<void> {
+  private writeTouches(): Promise<void> {
     if (this.pendingTouches.size === 0 || this.closed) return Promise.resolve();
+    return this.write(this.takeTouches());
+  }
+
+  /** The reopen's own commit of buffered access times (queued writes wait for the reopen). */
+  private writeTouchesNow(): void {
+    if (this.pendingTouches.size > 0) this.commit(this.takeTouches(), 0);
+  }
+
+  /** A write of the buffered access times, which it empties. */
+  private takeTouches(): () => void {
     const touches = [...this.pendingTouches];
     this.pendingTouches.clear();
-    return this.write(() =>
-      this.env.transaction(() => {
-        for (const [key, time] of touches) {
-          const previous = decodeAccess(this.access.getBinary(key));
-          const bytes = previous?.bytes ?? this.values.getBinary(key)?.length;
-          if (bytes !== undefined) this.access.put(key, encodeAccess({ lastAccessMs: time, bytes }));
-        }
-      }),
-      0,
-      duringReopen,
-    ).then(() => undefined);
+    return () => {
+      for (const [key, time] of touches) {
+        const previous = decodeAccess(this.access.getBinary(key));
+        const bytes = previous?.bytes ?? this.values.getBinary(key)?.length;
+        if (bytes !== undefined) this.access.putSync(key, encodeAccess({ lastAccessMs: time, bytes }));
+      }
+    };
   }
 
   /**
@@ -494,23 +519,62 @@ export class FeatureCache implements FeatureStore {
   }
 
   /**
-   * An lmdb write (a transaction or put; `start` runs again on the fresh environment if this one
-   * turns out damaged). A full disk throws `CacheDiskFullError`: committed entries stay.
+   * Queue a write (`apply` runs inside a write transaction, with lmdb's synchronous calls) and
+   * resolve with its result once committed. Writes issued in one event turn share a commit. A
+   * damaged environment is replaced and the batch applied again to the fresh one; a full disk
+   * throws `CacheDiskFullError` (committed entries stay).
    */
-  private async write<T>(start: () => Promise<T>, bytes = 0, duringReopen = false): Promise<T> {
-    if (this.diskFull) throw this.diskFull;
-    for (let attempt = 0; ; attempt++) {
-      await this.recovering;
-      if (this.reopening && !duringReopen) await this.reopening;
+  private write<T>(apply: () => T, bytes = 0): Promise<T> {
+    if (this.diskFull) return Promise.reject(this.diskFull);
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ apply, resolve: resolve as (result: unknown) => void, reject, bytes });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      // One commit at a time, each after the current event turn's writes have joined it.
+      this.commits = this.commits.then(() => new Promise<void>((next) => setImmediate(next))).then(() => this.commitQueued());
+    });
+  }
+
+  /** Commit every queued write in one transaction and settle their promises (never rejects). */
+  private async commitQueued(): Promise<void> {
+    let unusable: unknown;
+    try {
+      // The environment is being replaced or reopened: commit to the one that comes next.
+      while (this.recovering ?? this.reopening) await (this.recovering ?? this.reopening);
+    } catch (error) {
+      unusable = error; // a damaged cache that could not be moved aside
+    }
+    this.commitScheduled = false;
+    const batch = this.queued.splice(0);
+    if (unusable !== undefined) {
+      for (const write of batch) write.reject(unusable);
+      return;
+    }
+    const applyAll = () => batch.map((write) => write.apply());
+    const bytes = batch.reduce((sum, write) => sum + write.bytes, 0);
+    try {
+      let results: unknown[];
       try {
-        return await start();
+        results = this.commit(applyAll, bytes);
       } catch (error) {
-        const reason = await commitReason(error);
-        const kind = classifyLmdbError(reason) ?? classifyLmdbError(error);
-        if (kind === 'disk-full') throw this.diskFullError(reason, bytes);
-        if (kind !== 'damaged' || attempt > 0) throw error;
-        await this.recover(lmdbErrorText(reason));
+        if (classifyLmdbError(error) !== 'damaged') throw error;
+        await this.recover(lmdbErrorText(error));
+        results = this.commit(applyAll, bytes);
       }
+      batch.forEach((write, i) => write.resolve(results[i]));
+    } catch (error) {
+      for (const write of batch) write.reject(error);
+    }
+  }
+
+  /** Run `apply` in one synchronous write transaction; a full disk becomes `CacheDiskFullError`. */
+  private commit<T>(apply: () => T, bytes: number): T {
+    if (this.diskFull) throw this.diskFull;
+    try {
+      return withEnvironmentLock(this.file, () => this.env.transactionSync(apply));
+    } catch (error) {
+      if (classifyLmdbError(error) === 'disk-full') throw this.diskFullError(error, bytes);
+      throw error;
     }
   }
 
@@ -526,8 +590,10 @@ export class FeatureCache implements FeatureStore {
         await this.closeFailedEnv();
         this.pendingTouches.clear();
         this.moveDamagedAside(damage, this.inode, () => true);
-        this.openEnv();
-        this.openDbs();
+        this.underOpenLock(() => {
+          this.openEnv();
+          this.openDbs();
+        });
       } finally {
         this.recovering = undefined;
       }
@@ -535,13 +601,14 @@ export class FeatureCache implements FeatureStore {
     return this.recovering;
   }
 
-  /**
-   * Close an environment whose commit failed: lmdb-js waits for the failed batch's promises, which
-   * may never settle, so the wait is bounded (the process must not end with nothing pending).
-   */
+  private closeEnv(): Promise<void> {
+    return withEnvironmentLockAsync(this.file, () => this.env.close());
+  }
+
+  /** Close an environment found damaged or out of space, waiting a bounded time (it may hang). */
   private async closeFailedEnv(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const closing = this.env.close().catch(() => undefined);
+    const closing = this.closeEnv().catch(() => undefined);
     await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_DAMAGED_MS)))]);
     clearTimeout(timer);
   }

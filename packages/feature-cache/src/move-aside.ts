@@ -1,14 +1,12 @@
 // Moving a damaged lmdb environment out of the way, once, even when several processes sharing the
-// cache find the damage at the same time: each takes a lock (mkdir is atomic), and only the one
+// cache find the damage at the same time: each takes a lock, and only the one
 // that still finds the damaged file (the same inode, still damaged) renames it; the others reopen
 // the fresh environment the winner leaves.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleepSync } from './sleep-sync.js';
+import { withDirLock } from './dir-lock.js';
 
 const LOCK = 'features.mdb-moving';
-const STALE_LOCK_MS = 30_000;
-const WAIT_MS = 20;
 
 export interface MoveAsideRequest {
   dir: string;
@@ -25,8 +23,7 @@ export type MoveOutcome = { kind: 'moved'; to: string } | { kind: 'replaced' } |
 
 export function moveAside(request: MoveAsideRequest): MoveOutcome {
   const { dir, files } = request;
-  const release = lock(join(dir, LOCK));
-  try {
+  return withDirLock(join(dir, LOCK), (): MoveOutcome => {
     const path = join(dir, files[0]!);
     if (!existsSync(path) || statSync(path).ino !== request.inode) return { kind: 'replaced' };
     if (!request.stillDamaged()) return { kind: 'sound' };
@@ -34,9 +31,7 @@ export function moveAside(request: MoveAsideRequest): MoveOutcome {
     mkdirSync(target);
     for (const name of files) if (existsSync(join(dir, name))) renameSync(join(dir, name), join(target, name));
     return { kind: 'moved', to: target };
-  } finally {
-    release();
-  }
+  });
 }
 
 /** `<dir>.damaged-<UTC time>`, unique. */
@@ -45,31 +40,4 @@ function asideDir(dir: string): string {
   let target = base;
   for (let i = 2; existsSync(target); i++) target = `${base}-${i}`;
   return target;
-}
-
-/** Take the lock dir (waiting for another holder); a holder that died or hung for 30 s loses it. */
-function lock(path: string): () => void {
-  for (;;) {
-    try {
-      mkdirSync(path);
-      writeFileSync(join(path, 'owner'), `${process.pid}`);
-      return () => rmSync(path, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (lockIsStale(path)) rmSync(path, { recursive: true, force: true });
-      else sleepSync(WAIT_MS);
-    }
-  }
-}
-
-function lockIsStale(path: string): boolean {
-  try {
-    if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) return true;
-    const pid = Number(readFileSync(join(path, 'owner'), 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 0) return false; // being written
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

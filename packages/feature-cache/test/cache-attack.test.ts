@@ -140,7 +140,7 @@ describe('a damaged cache is moved aside, not served', () => {
 /** The lmdb handles inside a FeatureCache, to inject the errors lmdb throws (they are replaced when it reopens). */
 interface Internals {
   values: { getBinaryFast(key: string): Buffer | undefined };
-  env: { transaction(callback: () => void): Promise<unknown> };
+  env: { transactionSync(callback: () => unknown): unknown };
 }
 
 describe('lmdb errors in the middle of a run (injected: lmdb reports them this way, see README)', () => {
@@ -165,9 +165,9 @@ describe('lmdb errors in the middle of a run (injected: lmdb reports them this w
     const dir = await filledCache(10);
     const notices: string[] = [];
     const cache = FeatureCache.open(dir, { onDamaged: (message) => notices.push(message) });
-    const failed = Promise.reject(new Error('MDB_PROBLEM: Unexpected problem - txn should abort'));
-    failed.catch(() => undefined);
-    (cache as unknown as Internals).env.transaction = () => Promise.reject(Object.assign(new Error('Commit failed (see commitError for details)'), { commitError: failed }));
+    (cache as unknown as Internals).env.transactionSync = () => {
+      throw new Error('MDB_PROBLEM: Unexpected problem - txn should abort');
+    };
     await cache.put(keyOf(3), syntheticTensor(3, [128, 87]));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toContain('damaged (MDB_PROBLEM');
@@ -179,9 +179,9 @@ describe('lmdb errors in the middle of a run (injected: lmdb reports them this w
   it('an I/O error on commit is a full disk, not damage: CacheDiskFullError, nothing moved, committed entries kept', async () => {
     const dir = await filledCache(10);
     const cache = FeatureCache.open(dir, { onDamaged: () => expect.fail('a full disk is not damage') });
-    const failed = Promise.reject(Object.assign(new Error('Input/output error'), { code: 5 }));
-    failed.catch(() => undefined);
-    (cache as unknown as Internals).env.transaction = () => Promise.reject(Object.assign(new Error('Commit failed (see commitError for details)'), { commitError: failed }));
+    (cache as unknown as Internals).env.transactionSync = () => {
+      throw Object.assign(new Error('Input/output error'), { code: 5 });
+    };
     const error = await cache.put(keyOf(11), syntheticTensor(11, [128, 87])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CacheDiskFullError);
     expect(error).toMatchObject({ dir, neededBytes: expect.any(Number) as number, freeBytes: expect.any(Number) as number });

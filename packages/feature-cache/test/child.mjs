@@ -7,10 +7,20 @@
 //        print { computed, cached, computedElsewhere }.
 // range: write entries from..to-1 (skipping ones already present, as the features stage does),
 //        then print a JSON summary and exit.
+// each:  like range, but awaiting each put, so that every entry is its own commit.
+// reopen: open, count and close the cache `from` times over (another process's start and end).
 const [dir, mode, fromText, toText] = process.argv.slice(2);
 const { FeatureCache } = await import('../dist/index.js');
 const { syntheticKey: key, syntheticTensor } = await import('./fixtures.mjs');
 
+if (mode === 'reopen') {
+  for (let i = 0; i < Number(fromText); i++) {
+    const again = FeatureCache.open(dir);
+    again.count();
+    await again.close();
+  }
+  process.exit(0);
+}
 const cache = FeatureCache.open(dir);
 if (mode === 'crash') {
   for (let i = 0; ; i += 8) {
@@ -53,7 +63,7 @@ if (mode === 'crash') {
     }
     written++;
     pending.push(cache.put(key(i), syntheticTensor(i)));
-    if (pending.length >= 16) await Promise.all(pending.splice(0));
+    if (pending.length >= (mode === 'each' ? 1 : 16)) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
   await cache.close();
