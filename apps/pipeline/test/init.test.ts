@@ -33,6 +33,10 @@ describe.skipIf(!existsSync(cli))('init', () => {
     expect(config.split).toMatchObject({ kind: 'stratified', test: 0.2, validation: 0.1 });
     expect(config.features.normalize).toBe('standardize');
     expect(config.audio.duration).toBeGreaterThan(0.3);
+    // The budget is offered, off; set, it is a valid experiment too.
+    expect(text).toMatch(/^ {2}time_budget: null$/m);
+    const budgeted = parseExperiment((await import('yaml')).parse(text.replace('time_budget: null', 'time_budget: 20m')));
+    expect(budgeted.train.time_budget).toBe('20m');
 
     expect(run(['init', 'sounds']).stderr).toBe('error: init: experiment.yaml exists; pass --force to overwrite it or --out to choose another file\n');
 

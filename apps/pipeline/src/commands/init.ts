@@ -62,6 +62,8 @@ export function starterExperiment(inspection: Inspection, outDir: string): strin
     '  lr: 0.001',
     '  # Keeps the weights of the epoch with the lowest validation loss; stops after 5 epochs without improvement.',
     '  early_stopping: { monitor: val_loss, patience: 5 }',
+    '  # Wall time for the whole run, e.g. 30m or 2h: the first epoch is timed and the epochs cut to fit (at most epochs).',
+    '  time_budget: null',
     '',
   ].join('\n');
 }
