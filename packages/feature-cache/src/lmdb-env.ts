@@ -1,5 +1,5 @@
 import { open, type RootDatabase } from 'lmdb';
-import { withDirLock, withDirLockAsync } from './dir-lock.js';
+import { withProcessLock, withProcessLockAsync } from './process-lock.js';
 
 /**
  * The cache file's lmdb environment, opened the one way every process sharing it must open it.
@@ -19,12 +19,12 @@ export function openEnvironment(path: string): RootDatabase {
  * cache while a third commits, and with four processes starting on a fresh cache under load).
  */
 export function withEnvironmentLock<T>(path: string, section: () => T): T {
-  return withDirLock(lockPath(path), section);
+  return withProcessLock(lockPath(path), section);
 }
 
 /** `withEnvironmentLock` for a section that awaits (an lmdb-js close). */
 export function withEnvironmentLockAsync<T>(path: string, section: () => Promise<T>): Promise<T> {
-  return withDirLockAsync(lockPath(path), section);
+  return withProcessLockAsync(lockPath(path), section);
 }
 
 /** Beside the data file: `features.mdb-writing`. */

@@ -4,7 +4,7 @@
 // the fresh environment the winner leaves.
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { withDirLock } from './dir-lock.js';
+import { withProcessLock } from './process-lock.js';
 
 const LOCK = 'features.mdb-moving';
 
@@ -23,7 +23,7 @@ export type MoveOutcome = { kind: 'moved'; to: string } | { kind: 'replaced' } |
 
 export function moveAside(request: MoveAsideRequest): MoveOutcome {
   const { dir, files } = request;
-  return withDirLock(join(dir, LOCK), (): MoveOutcome => {
+  return withProcessLock(join(dir, LOCK), (): MoveOutcome => {
     const path = join(dir, files[0]!);
     if (!existsSync(path) || statSync(path).ino !== request.inode) return { kind: 'replaced' };
     if (!request.stillDamaged()) return { kind: 'sound' };

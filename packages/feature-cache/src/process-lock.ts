@@ -11,7 +11,7 @@ const WAIT_MS = 5;
 const held = new Map<string, number>();
 
 /** Run `section` holding the lock file at `path` (waiting for another process that holds it). */
-export function withDirLock<T>(path: string, section: () => T): T {
+export function withProcessLock<T>(path: string, section: () => T): T {
   const release = acquire(path);
   try {
     return section();
@@ -20,8 +20,8 @@ export function withDirLock<T>(path: string, section: () => T): T {
   }
 }
 
-/** `withDirLock` for a section that awaits (other sections of this process may enter meanwhile). */
-export async function withDirLockAsync<T>(path: string, section: () => Promise<T>): Promise<T> {
+/** `withProcessLock` for a section that awaits (other sections of this process may enter meanwhile). */
+export async function withProcessLockAsync<T>(path: string, section: () => Promise<T>): Promise<T> {
   const release = acquire(path);
   try {
     return await section();
