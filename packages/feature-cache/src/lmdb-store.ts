@@ -53,9 +53,10 @@ export interface FeatureCacheOptions {
  * Sub-databases of the one file: values, shapes, access, claims, file-hashes, meta.
  *
  * Writes are queued and committed together, once per event turn, in one synchronous transaction
- * (lmdb's own C write path). lmdb-js's asynchronous writer thread is not used: with two processes
- * writing at once it lost committed transactions (a few in a hundred runs of two writers, more
- * under load; its `overlappingSync` made it worse), which a synchronous transaction never did.
+ * (lmdb's own C write path). lmdb-js's asynchronous writer thread is not used: with several
+ * processes writing at once it lost committed transactions. Opening, closing and committing hold
+ * one lock between processes (`withEnvironmentLock`): an open during another process's commit lost
+ * commits too.
  */
 export class FeatureCache implements FeatureStore {
   /** Gets served (`hits`), gets that found nothing usable (`misses`), and corrupt values found. */
@@ -130,6 +131,14 @@ export class FeatureCache implements FeatureStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw this.diskFullError(error, 0);
       throw error;
     }
+  }
+
+  /** Open the environment and its tables again (after a reopen's or a recovery's close). */
+  private openUnderLock(): void {
+    this.underOpenLock(() => {
+      this.openEnv();
+      this.openDbs();
+    });
   }
 
   private checkAndOpen(): void {
@@ -215,10 +224,7 @@ export class FeatureCache implements FeatureStore {
         await this.closeEnv();
       } finally {
         try {
-          this.underOpenLock(() => {
-            this.openEnv();
-            this.openDbs();
-          });
+          this.openUnderLock();
         } finally {
           this.reopening = undefined;
         }
@@ -590,10 +596,7 @@ export class FeatureCache implements FeatureStore {
         await this.closeFailedEnv();
         this.pendingTouches.clear();
         this.moveDamagedAside(damage, this.inode, () => true);
-        this.underOpenLock(() => {
-          this.openEnv();
-          this.openDbs();
-        });
+        this.openUnderLock();
       } finally {
         this.recovering = undefined;
       }

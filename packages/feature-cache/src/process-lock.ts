@@ -32,22 +32,21 @@ export async function withProcessLockAsync<T>(path: string, section: () => Promi
 
 function acquire(path: string): () => void {
   const depth = held.get(path) ?? 0;
-  const unlock = depth === 0 ? lock(path) : undefined;
+  if (depth === 0) lock(path);
   held.set(path, depth + 1);
   return () => {
     const left = held.get(path)! - 1;
     if (left > 0) return void held.set(path, left);
     held.delete(path);
-    (unlock ?? (() => rmSync(path, { recursive: true, force: true })))();
+    rmSync(path, { force: true });
   };
 }
 
-function lock(path: string): () => void {
+function lock(path: string): void {
   for (;;) {
     try {
       // Created only if absent (O_EXCL), with the holder's pid for the staleness check.
-      writeFileSync(path, `${process.pid}`, { flag: 'wx' });
-      return () => rmSync(path, { force: true });
+      return writeFileSync(path, `${process.pid}`, { flag: 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (lockIsStale(path)) rmSync(path, { recursive: true, force: true });
