@@ -38,6 +38,16 @@ describe('data-parallel training', () => {
     });
   });
 
+  it('decays weights on workers as in one (AdamW): the same weights to 1e-5, and not plain Adam\'s', async () => {
+    const adam = { weightDecay: 0.5 };
+    const single = await losses({ name: 'seed-cnn' }, { adam, lr: 1e-2 });
+    const parallel = await losses({ name: 'seed-cnn' }, { adam, lr: 1e-2, parallel: { workers: 2, backend: 'cpu' } });
+    const plain = await losses({ name: 'seed-cnn' }, { lr: 1e-2, parallel: { workers: 2, backend: 'cpu' } });
+    const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((x, k) => Math.abs(x - b[i]![k]!)))));
+    expect(maxDiff(parallel.weights, single.weights)).toBeLessThan(1e-5);
+    expect(maxDiff(parallel.weights, plain.weights)).toBeGreaterThan(1e-4);
+  });
+
   it.skipIf(loadDnnl().dnnl === null)('on the native (oneDNN) backend, workers give the cpu losses to 1e-4', async () => {
     const single = await losses({ name: 'seed-cnn' }, { epochs: 1 });
     const native = await losses({ name: 'seed-cnn' }, { epochs: 1, parallel: { workers: 2, backend: 'native' } });

@@ -51,6 +51,46 @@ describe('Adam', () => {
   });
 });
 
+describe('Adam with weight decay', () => {
+  it('follows PyTorch torch.optim.AdamW step by step (float64 reference), decaying with the step\'s lr', () => {
+    const p0 = [0.5, -1.25, 2];
+    const grads = [
+      [0.1, -0.2, 0.3],
+      [-0.4, 0.05, 0.3],
+      [0.2, 0.2, -1e-3],
+    ];
+    const lrs = [0.01, 0.005, 0.02];
+    const [b1, b2, eps, wd] = [0.9, 0.999, 1e-8, 0.3];
+    const ref = [...p0];
+    const m = [0, 0, 0];
+    const v = [0, 0, 0];
+    const variable = tf.variable(tf.tensor1d(p0));
+    const plain = tf.variable(tf.tensor1d(p0));
+    const adamW = new Adam([variable], { weightDecay: wd });
+    const adam = new Adam([plain]);
+    grads.forEach((g, step) => {
+      const t = step + 1;
+      const lr = lrs[step]!;
+      for (let i = 0; i < 3; i++) {
+        ref[i] = ref[i]! * (1 - lr * wd); // torch: param.mul_(1 - lr * weight_decay) before the Adam step
+        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+        v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
+        const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - b2 ** t) + eps;
+        ref[i] = ref[i]! - (lr / (1 - b1 ** t)) * (m[i]! / denom);
+      }
+      const gt = tf.tensor1d(g);
+      adamW.apply([gt], lr);
+      adam.apply([gt], lr);
+      gt.dispose();
+      const got = variable.dataSync();
+      for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(ref[i]!, 6);
+    });
+    // The decay is what moves it: every weight ends nearer zero than plain Adam's.
+    const [decayed, undecayed] = [variable.dataSync(), plain.dataSync()];
+    for (let i = 0; i < 3; i++) expect(Math.abs(decayed[i]!)).toBeLessThan(Math.abs(undecayed[i]!));
+  });
+});
+
 describe('loss', () => {
   it('weighted cross-entropy equals PyTorch CrossEntropyLoss(weight) for hard labels', () => {
     const logits = [

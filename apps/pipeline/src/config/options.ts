@@ -48,6 +48,8 @@ export interface TrainSettings {
   classWeights: 'none' | 'auto' | number[];
   /** `train.label_smoothing` ε (0: off). */
   labelSmoothing: number;
+  /** `train.weight_decay` λ, decoupled as AdamW (0: plain Adam). */
+  weightDecay: number;
   augment: AugmentOptions | null;
   inMemory: boolean | null;
   /** `train.time_budget` as written and in seconds; null when off. */
@@ -117,6 +119,7 @@ export function trainSettings(config: ExperimentConfig): TrainSettings {
       : null,
     classWeights: t.class_weights,
     labelSmoothing: t.label_smoothing,
+    weightDecay: t.weight_decay,
     augment,
     inMemory: t.in_memory,
     timeBudget: t.time_budget === null ? null : { text: t.time_budget, seconds: parseDuration(t.time_budget) / 1000 },

@@ -266,6 +266,12 @@ const train = z.strictObject({
     .lt(1)
     .default(0)
     .describe("ε: train on targets (1−ε)·one-hot + ε/classes, as PyTorch's CrossEntropyLoss(label_smoothing=ε); 0: off"),
+  weight_decay: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe("decoupled weight decay λ: each step also scales the weights by 1 − lr·λ, as PyTorch's AdamW(weight_decay=λ); 0: plain Adam"),
   augment: augment.nullable().default(null),
   in_memory: z.boolean().nullable().default(null).describe('hold features in RAM; null: when they fit'),
   time_budget: z

@@ -191,6 +191,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     seed: opts.seed,
     classWeights: settings.classWeights === 'none' ? null : settings.classWeights,
     ...(settings.labelSmoothing > 0 && { labelSmoothing: settings.labelSmoothing }),
+    ...(settings.weightDecay > 0 && { adam: { weightDecay: settings.weightDecay } }),
     ...(settings.augment && { augment: trainerAugment(settings.augment, opts.shape) }),
     ...(settings.earlyStopping && { earlyStopping: { ...settings.earlyStopping, restoreBest: true } }),
     ...((opts.workers ?? 1) > 1 && { parallel: { workers: opts.workers! } }),
