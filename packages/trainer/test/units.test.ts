@@ -9,35 +9,50 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
+const P0 = [0.5, -1.25, 2];
+const GRADS = [
+  [0.1, -0.2, 0.3],
+  [-0.4, 0.05, 0.3],
+  [0.2, 0.2, -1e-3],
+];
+
+/** torch.optim.Adam (λ = 0) or AdamW (weight_decay λ) in float64: the parameters after each step. */
+function torchAdamSteps(lrs: number[], weightDecay = 0): number[][] {
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  const p = [...P0];
+  const m = P0.map(() => 0);
+  const v = P0.map(() => 0);
+  return GRADS.map((g, step) => {
+    const t = step + 1;
+    const lr = lrs[step]!;
+    for (let i = 0; i < p.length; i++) {
+      p[i] = p[i]! * (1 - lr * weightDecay); // AdamW: param.mul_(1 - lr * weight_decay) before the step
+      m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+      v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
+      const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - b2 ** t) + eps;
+      p[i] = p[i]! - (lr / (1 - b1 ** t)) * (m[i]! / denom);
+    }
+    return [...p];
+  });
+}
+
+/** Runs `adam` over GRADS, checking each step against `reference`. */
+function expectSteps(adam: Adam, variable: tf.Variable, lrs: number[], reference: number[][]): void {
+  GRADS.forEach((g, step) => {
+    const gt = tf.tensor1d(g);
+    adam.apply([gt], lrs[step]!);
+    gt.dispose();
+    const got = variable.dataSync();
+    reference[step]!.forEach((want, i) => expect(got[i]).toBeCloseTo(want, 6));
+  });
+}
+
 describe('Adam', () => {
   it('follows PyTorch torch.optim.Adam step by step (float64 reference)', () => {
-    const p0 = [0.5, -1.25, 2];
-    const grads = [
-      [0.1, -0.2, 0.3],
-      [-0.4, 0.05, 0.3],
-      [0.2, 0.2, -1e-3],
-    ];
-    const lr = 0.01;
-    const [b1, b2, eps] = [0.9, 0.999, 1e-8];
-    const ref = [...p0];
-    const m = [0, 0, 0];
-    const v = [0, 0, 0];
-    const variable = tf.variable(tf.tensor1d(p0));
+    const lrs = [0.01, 0.01, 0.01];
+    const variable = tf.variable(tf.tensor1d(P0));
     const adam = new Adam([variable]);
-    grads.forEach((g, step) => {
-      const t = step + 1;
-      for (let i = 0; i < 3; i++) {
-        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
-        v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
-        const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - b2 ** t) + eps;
-        ref[i] = ref[i]! - (lr / (1 - b1 ** t)) * (m[i]! / denom);
-      }
-      const gt = tf.tensor1d(g);
-      adam.apply([gt], lr);
-      gt.dispose();
-      const got = variable.dataSync();
-      for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(ref[i]!, 6);
-    });
+    expectSteps(adam, variable, lrs, torchAdamSteps(lrs));
     // state round trip continues identically
     const state = adam.getState();
     expect(state.step).toBe(3);
@@ -45,49 +60,18 @@ describe('Adam', () => {
     const adam2 = new Adam([twin]);
     adam2.setState(state);
     const g = tf.tensor1d([0.3, -0.3, 0.1]);
-    adam.apply([g], lr);
-    adam2.apply([g], lr);
+    adam.apply([g], 0.01);
+    adam2.apply([g], 0.01);
     expect(Array.from(twin.dataSync())).toEqual(Array.from(variable.dataSync()));
   });
-});
 
-describe('Adam with weight decay', () => {
-  it('follows PyTorch torch.optim.AdamW step by step (float64 reference), decaying with the step\'s lr', () => {
-    const p0 = [0.5, -1.25, 2];
-    const grads = [
-      [0.1, -0.2, 0.3],
-      [-0.4, 0.05, 0.3],
-      [0.2, 0.2, -1e-3],
-    ];
+  it('with weight decay follows torch.optim.AdamW step by step, decaying with the step\'s lr', () => {
     const lrs = [0.01, 0.005, 0.02];
-    const [b1, b2, eps, wd] = [0.9, 0.999, 1e-8, 0.3];
-    const ref = [...p0];
-    const m = [0, 0, 0];
-    const v = [0, 0, 0];
-    const variable = tf.variable(tf.tensor1d(p0));
-    const plain = tf.variable(tf.tensor1d(p0));
-    const adamW = new Adam([variable], { weightDecay: wd });
-    const adam = new Adam([plain]);
-    grads.forEach((g, step) => {
-      const t = step + 1;
-      const lr = lrs[step]!;
-      for (let i = 0; i < 3; i++) {
-        ref[i] = ref[i]! * (1 - lr * wd); // torch: param.mul_(1 - lr * weight_decay) before the Adam step
-        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
-        v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
-        const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - b2 ** t) + eps;
-        ref[i] = ref[i]! - (lr / (1 - b1 ** t)) * (m[i]! / denom);
-      }
-      const gt = tf.tensor1d(g);
-      adamW.apply([gt], lr);
-      adam.apply([gt], lr);
-      gt.dispose();
-      const got = variable.dataSync();
-      for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(ref[i]!, 6);
-    });
+    const variable = tf.variable(tf.tensor1d(P0));
+    expectSteps(new Adam([variable], { weightDecay: 0.3 }), variable, lrs, torchAdamSteps(lrs, 0.3));
     // The decay is what moves it: every weight ends nearer zero than plain Adam's.
-    const [decayed, undecayed] = [variable.dataSync(), plain.dataSync()];
-    for (let i = 0; i < 3; i++) expect(Math.abs(decayed[i]!)).toBeLessThan(Math.abs(undecayed[i]!));
+    const plain = torchAdamSteps(lrs).at(-1)!;
+    variable.dataSync().forEach((w, i) => expect(Math.abs(w)).toBeLessThan(Math.abs(plain[i]!)));
   });
 });
 
