@@ -14,6 +14,9 @@ beforeAll(async () => {
 
 const data = syntheticSpectrograms(24, 12, 12, 3, 8);
 
+/** Largest |a − b| over matching arrays (weights, Adam moments). */
+const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((x, k) => Math.abs(x - b[i]![k]!)))));
+
 async function losses(spec: ModelSpec, extra: Partial<TrainOptions>) {
   const model = buildModel(spec, { inputShape: [12, 12], nClasses: 3, seed: 4 });
   const batches: BatchLog[] = [];
@@ -43,7 +46,6 @@ describe('data-parallel training', () => {
     const single = await losses({ name: 'seed-cnn' }, { adam, lr: 1e-2 });
     const parallel = await losses({ name: 'seed-cnn' }, { adam, lr: 1e-2, parallel: { workers: 2, backend: 'cpu' } });
     const plain = await losses({ name: 'seed-cnn' }, { lr: 1e-2, parallel: { workers: 2, backend: 'cpu' } });
-    const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((x, k) => Math.abs(x - b[i]![k]!)))));
     expect(maxDiff(parallel.weights, single.weights)).toBeLessThan(1e-5);
     expect(maxDiff(parallel.weights, plain.weights)).toBeGreaterThan(1e-4);
   });
@@ -63,7 +65,6 @@ describe('data-parallel training', () => {
       const b = (await readCheckpoint(join(dir, 'parallel')))!;
       expect(b.adamStep).toBe(4);
       expect(b.adamStep).toBe(a.adamStep);
-      const maxDiff = (x: Float32Array[], y: Float32Array[]) => Math.max(...x.map((arr, i) => Math.max(...arr.map((value, k) => Math.abs(value - y[i]![k]!)))));
       expect(maxDiff(b.adamM, a.adamM)).toBeLessThan(1e-6);
       expect(maxDiff(b.adamV, a.adamV)).toBeLessThan(1e-8);
       expect(b.adamV.some((m) => m.some((value) => value > 0))).toBe(true);
