@@ -86,9 +86,8 @@ export class FeatureCache implements FeatureStore {
   private bytesInFlight = 0;
   private diskFull: CacheDiskFullError | undefined;
   private readonly onDamaged: (message: string) => void;
-  /** Writes issued since the last commit; whether a commit will take them; the chain of commits. */
+  /** Writes issued since the last commit (a commit is scheduled while any wait); the chain of commits. */
   private queued: QueuedWrite[] = [];
-  private commitScheduled = false;
   private commits: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -533,9 +532,8 @@ export class FeatureCache implements FeatureStore {
   private write<T>(apply: () => T, bytes = 0): Promise<T> {
     if (this.diskFull) return Promise.reject(this.diskFull);
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ apply, resolve: resolve as (result: unknown) => void, reject, bytes });
-      if (this.commitScheduled) return;
-      this.commitScheduled = true;
+      // The first write of a batch schedules its commit; the rest join it.
+      if (this.queued.push({ apply, resolve: resolve as (result: unknown) => void, reject, bytes }) > 1) return;
       // One commit at a time, each after the current event turn's writes have joined it.
       this.commits = this.commits.then(() => new Promise<void>((next) => setImmediate(next))).then(() => this.commitQueued());
     });
@@ -550,7 +548,6 @@ export class FeatureCache implements FeatureStore {
     } catch (error) {
       unusable = error; // a damaged cache that could not be moved aside
     }
-    this.commitScheduled = false;
     const batch = this.queued.splice(0);
     if (unusable !== undefined) {
       for (const write of batch) write.reject(unusable);
