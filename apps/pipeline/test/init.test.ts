@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { parseExperiment } from '../src/config/index.js';
 import { parseRunMetrics } from '../src/run-metrics.js';
 import { writeToneDataset } from './helpers.js';
@@ -28,14 +29,14 @@ describe.skipIf(!existsSync(cli))('init', () => {
     expect(init.stdout).toContain('experiment.yaml: one folder per class: 3 folders hold 36 of 36 audio files');
     const text = await readFile(join(work, 'experiment.yaml'), 'utf8');
     expect(text).toMatch(/^# Written by `earshot init`/);
-    const config = parseExperiment((await import('yaml')).parse(text));
+    const config = parseExperiment(parseYaml(text));
     expect(config.dataset.root).toBe('sounds'); // relative to the experiment's folder
     expect(config.split).toMatchObject({ kind: 'stratified', test: 0.2, validation: 0.1 });
     expect(config.features.normalize).toBe('standardize');
     expect(config.audio.duration).toBeGreaterThan(0.3);
     // The budget is offered, off; set, it is a valid experiment too.
     expect(text).toMatch(/^ {2}time_budget: null$/m);
-    const budgeted = parseExperiment((await import('yaml')).parse(text.replace('time_budget: null', 'time_budget: 20m')));
+    const budgeted = parseExperiment(parseYaml(text.replace('time_budget: null', 'time_budget: 20m')));
     expect(budgeted.train.time_budget).toBe('20m');
 
     expect(run(['init', 'sounds']).stderr).toBe('error: init: experiment.yaml exists; pass --force to overwrite it or --out to choose another file\n');

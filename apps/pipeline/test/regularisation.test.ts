@@ -10,15 +10,15 @@ import { parseExperiment, trainSettings } from '../src/config/index.js';
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 // train.label_smoothing and train.weight_decay: mapped to the trainer, and changing what a run trains.
-const demo = (labelSmoothing?: number, train: Record<string, unknown> = {}) => ({
-  name: `smooth-${labelSmoothing ?? 'off'}`,
+const demo = (name: string, train: Record<string, unknown> = {}) => ({
+  name,
   recipe: 'seed',
   seed: 3,
   dataset: { preset: 'demo', demo: { seed: 0, per_class: 8, seconds: 1 } },
   audio: { sr: 22050, duration: 1.0 },
   features: { n_fft: 1024, hop_length: 512, n_mels: 32 },
   model: { name: 'cnn', channels: [8], convs_per_block: 1 },
-  train: { epochs: 1, batch_size: 8, ...(labelSmoothing !== undefined && { label_smoothing: labelSmoothing }), ...train },
+  train: { epochs: 1, batch_size: 8, ...train },
   runtime: { backend: 'wasm', train_workers: 1 },
   cache: { dir: 'cache' },
   output: { dir: 'runs' },
@@ -26,16 +26,16 @@ const demo = (labelSmoothing?: number, train: Record<string, unknown> = {}) => (
 
 describe('train.label_smoothing', () => {
   it('defaults to off and maps to the trainer', () => {
-    expect(trainSettings(parseExperiment(demo())).labelSmoothing).toBe(0);
-    expect(trainSettings(parseExperiment(demo(0.1))).labelSmoothing).toBe(0.1);
+    expect(trainSettings(parseExperiment(demo('plain'))).labelSmoothing).toBe(0);
+    expect(trainSettings(parseExperiment(demo('smooth', { label_smoothing: 0.1 }))).labelSmoothing).toBe(0.1);
   });
 });
 
 describe('train.weight_decay', () => {
   it('defaults to plain Adam, maps to the trainer, and names the key when out of range', () => {
-    expect(trainSettings(parseExperiment(demo())).weightDecay).toBe(0);
-    expect(trainSettings(parseExperiment(demo(undefined, { weight_decay: 0.05 }))).weightDecay).toBe(0.05);
-    expect(() => parseExperiment(demo(undefined, { weight_decay: -0.1 }))).toThrow(/train\.weight_decay/);
+    expect(trainSettings(parseExperiment(demo('plain'))).weightDecay).toBe(0);
+    expect(trainSettings(parseExperiment(demo('decay', { weight_decay: 0.05 }))).weightDecay).toBe(0.05);
+    expect(() => parseExperiment(demo('decay', { weight_decay: -0.1 }))).toThrow(/train\.weight_decay/);
   });
 });
 
@@ -46,24 +46,24 @@ describe.skipIf(!existsSync(cli))('label smoothing and weight decay end to end',
   });
   afterAll(() => rm(work, { recursive: true, force: true }));
 
-  /** Trains the demo and returns its run folder. */
-  const trainDemo = async (file: string, experiment: object): Promise<string> => {
-    await writeFile(join(work, file), JSON.stringify(experiment));
+  /** Trains the demo as `name` and returns its run folder. */
+  const trainDemo = async (name: string, train: Record<string, unknown>): Promise<string> => {
+    const file = `${name}.yaml`;
+    await writeFile(join(work, file), JSON.stringify(demo(name, train)));
     const run = spawnSync(process.execPath, [cli, file, '--quiet'], { cwd: work, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     return resolve(work, run.stdout.trimEnd().split('\n').at(-1)!);
   };
 
   const firstEpochLoss = async (labelSmoothing?: number): Promise<number> => {
-    const runDir = await trainDemo(`smooth-${labelSmoothing ?? 'off'}.yaml`, demo(labelSmoothing));
+    const runDir = await trainDemo(`smooth-${labelSmoothing ?? 'off'}`, labelSmoothing === undefined ? {} : { label_smoothing: labelSmoothing });
     const metrics = JSON.parse(await readFile(join(runDir, 'metrics.json'), 'utf8'));
     return metrics.epochs[0].loss as number;
   };
 
   /** Sum of squares of the saved model's trained weights (weights.bin in model.json's order; batch norm's moving statistics left out). */
   const weightNorm = async (weightDecay: number): Promise<number> => {
-    const experiment = { ...demo(undefined, { epochs: 5, lr: 0.01, weight_decay: weightDecay }), name: `decay-${weightDecay}` };
-    const model = join(await trainDemo(`decay-${weightDecay}.yaml`, experiment), 'model');
+    const model = join(await trainDemo(`decay-${weightDecay}`, { epochs: 5, lr: 0.01, weight_decay: weightDecay }), 'model');
     const manifest = JSON.parse(await readFile(join(model, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
     const bytes = await readFile(join(model, 'weights.bin'));
     const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
