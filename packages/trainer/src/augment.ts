@@ -5,8 +5,13 @@ import type { Rng } from '@earshot/random';
  * the trainer's seeded Rng. Order: crop → time shift → frequency masks → time masks → mixup.
  */
 export interface AugmentOptions {
-  /** Random window of `frames` frames from longer cached examples (validation/predict take the centre). */
-  crop?: { frames: number };
+  /**
+   * Random window of `frames` frames from longer cached examples (validation/predict take the centre).
+   * With `trim`, a window never loses sound to silence it could have left out: it holds the whole
+   * sounding extent (frames within `trim.below` of the loudest, see {@link soundingExtent}) when
+   * that fits, and lies inside it when it does not.
+   */
+  crop?: { frames: number; trim?: { below: number } };
   /** Random circular shift in time by up to ±maxFrames, applied with probability `p` (default 1). */
   timeShift?: { maxFrames: number; p?: number };
   /** SpecAugment frequency masks: `count` bands of width U{0..maxWidth} set to `value`. */
@@ -41,6 +46,38 @@ export function cropFrames(data: Float32Array, n: number, rows: number, cols: nu
   return out;
 }
 
+/**
+ * `[first, last]` sounding frame of example `i` (n × rows × cols): the span `librosa.effects.trim`
+ * would keep, on the features themselves. A frame's loudness is its mean over rows (dB bands); frames
+ * more than `below` under the loudest frame's are silence. `below` is in the data's units: dB for
+ * dB features, dB / std for standardised ones.
+ */
+export function soundingExtent(data: Float32Array, i: number, rows: number, cols: number, below: number): [number, number] {
+  const loudness = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = (i * rows + r) * cols;
+    for (let c = 0; c < cols; c++) loudness[c]! += data[base + c]! / rows;
+  }
+  let max = -Infinity;
+  for (const v of loudness) if (v > max) max = v;
+  if (!Number.isFinite(max)) return [0, cols - 1]; // nothing to judge by (NaN or ±∞ everywhere)
+  const threshold = max - below;
+  let first = 0;
+  while (!(loudness[first]! >= threshold)) first++;
+  let last = cols - 1;
+  while (!(loudness[last]! >= threshold)) last--;
+  return [first, last];
+}
+
+/**
+ * The window starts (both ends included) that keep a sounding extent: every window holding all of
+ * it when it fits in `frames`, else every window inside it. Never empty.
+ */
+export function trimmedStarts([first, last]: [number, number], cols: number, frames: number): [number, number] {
+  if (last - first + 1 <= frames) return [Math.max(0, last - frames + 1), Math.min(first, cols - frames)];
+  return [first, last - frames + 1];
+}
+
 export function oneHot(labels: ArrayLike<number>, nClasses: number): Float32Array {
   const t = new Float32Array(labels.length * nClasses);
   for (let i = 0; i < labels.length; i++) t[i * nClasses + labels[i]!] = 1;
@@ -65,7 +102,13 @@ export function augmentBatch(
   if (options.crop) {
     const frames = options.crop.frames;
     if (frames > cols) throw new RangeError(`augment.crop.frames = ${frames} exceeds the cached example length ${cols}`);
-    const starts = Array.from({ length: n }, () => rng.int(cols - frames + 1));
+    const trim = options.crop.trim;
+    if (trim && !(trim.below >= 0)) throw new RangeError(`augment.crop.trim.below = ${trim.below} must be a level ≥ 0 under the loudest frame`);
+    const starts = Array.from({ length: n }, (_, i) => {
+      if (!trim) return rng.int(cols - frames + 1);
+      const [low, high] = trimmedStarts(soundingExtent(data, i, rows, cols, trim.below), cols, frames);
+      return rng.intInclusive(low, high);
+    });
     data = cropFrames(data, n, rows, cols, frames, starts);
     cols = frames;
   }

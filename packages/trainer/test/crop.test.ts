@@ -3,6 +3,7 @@ import { buildModel, type ModelSpec } from '@earshot/model-cnn';
 import { Xoshiro128 } from '@earshot/random';
 import { initBackend, loadDnnl } from '@earshot/tf-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { soundingExtent, trimmedStarts } from '../src/augment.js';
 import { augmentBatch, getAllWeights, predict, train, type BatchLog, type TrainOptions } from '../src/index.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
@@ -81,5 +82,68 @@ describe('random crops', () => {
     const single = await cropRun({ epochs: 1 });
     const wasm = await cropRun({ epochs: 1, parallel: { workers: 1, backend: 'wasm' } });
     wasm.batches.forEach((p, i) => expect(Math.abs(p.loss - single.batches[i]!.loss) / single.batches[i]!.loss).toBeLessThan(1e-4));
+  });
+});
+
+/**
+ * One example of `cols` frames: `floor` dB (digital silence) except `level` on frames [from, to).
+ * Row 0 adds a thousandth of a dB per frame, so a window's first value names its start.
+ */
+function burst(rows: number, cols: number, from: number, to: number, level = -20, floor = -80): Float32Array {
+  const x = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) x[r * cols + c] = (c >= from && c < to ? level - r : floor) + (r === 0 ? c / 1000 : 0);
+  return x;
+}
+
+/** The starts of the windows that trimmed (or plain) crops draw from 64 copies of `example`, over 4 seeds. */
+function cropStarts(example: Float32Array, rows: number, cols: number, frames: number, below: number | null): Set<number> {
+  const n = 64;
+  const input = new Float32Array(n * rows * cols);
+  const starts = new Set<number>();
+  for (let seed = 0; seed < 4; seed++) {
+    for (let i = 0; i < n; i++) input.set(example, i * rows * cols);
+    const crop = below === null ? { frames } : { frames, trim: { below } };
+    const { data } = augmentBatch(input, Array(n).fill(0), { rows, cols, nClasses: 2 }, { crop }, new Xoshiro128(seed));
+    for (let i = 0; i < n; i++) starts.add(example.subarray(0, cols).indexOf(data[i * rows * frames]!));
+  }
+  return starts;
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+
+describe('random crops that keep the sound (crop.trim)', () => {
+  it('finds the sounding extent in dB, and the same extent in standardised units', () => {
+    const x = burst(ROWS, COLS, 3, 8);
+    expect(soundingExtent(x, 0, ROWS, COLS, 20)).toEqual([3, 7]);
+    const std = 17;
+    expect(soundingExtent(x.map((v) => (v + 50) / std), 0, ROWS, COLS, 20 / std)).toEqual([3, 7]);
+    // Room tone 30 dB under the event is silence; a fade of 15 dB over a steady sound is not.
+    expect(soundingExtent(burst(ROWS, COLS, 10, 14, -20, -50), 0, ROWS, COLS, 20)).toEqual([10, 13]);
+    const fading = Float32Array.from({ length: ROWS * COLS }, (_, k) => -30 - (15 * (k % COLS)) / COLS);
+    expect(soundingExtent(fading, 0, ROWS, COLS, 20)).toEqual([0, COLS - 1]);
+    // An example with nothing finite to judge by keeps every window.
+    expect(soundingExtent(new Float32Array(ROWS * COLS).fill(NaN), 0, ROWS, COLS, 20)).toEqual([0, COLS - 1]);
+    const crop = (below: number) => () => augmentBatch(x.slice(), [0], { rows: ROWS, cols: COLS, nClasses: 2 }, { crop: { frames: 8, trim: { below } } }, new Xoshiro128(1));
+    expect(crop(-1)).toThrow(/augment\.crop\.trim\.below = -1 must be a level ≥ 0/);
+    expect(crop(NaN)).toThrow(RangeError);
+    expect(crop(0)().data).toHaveLength(ROWS * 8);
+  });
+
+  it('lists every window holding a short extent, and every window inside a long one', () => {
+    expect(trimmedStarts([3, 7], 24, 12)).toEqual([0, 3]);
+    expect(trimmedStarts([20, 23], 24, 12)).toEqual([12, 12]);
+    expect(trimmedStarts([2, 21], 24, 12)).toEqual([2, 10]);
+    expect(trimmedStarts([0, 23], 24, 12)).toEqual([0, 12]);
+  });
+
+  it('never cuts a short event that fits the window, where plain crops do', () => {
+    const example = burst(4, 40, 1, 6); // a 5-frame event at the clip's start, then digital silence
+    expect([...cropStarts(example, 4, 40, 20, null)].sort((a, b) => a - b)).toEqual(range(0, 20));
+    expect([...cropStarts(example, 4, 40, 20, 20)].sort((a, b) => a - b)).toEqual([0, 1]);
+  });
+
+  it("keeps a long event's windows inside it, and leaves a steady clip's windows uniform", () => {
+    expect([...cropStarts(burst(4, 40, 8, 36), 4, 40, 20, 20)].sort((a, b) => a - b)).toEqual(range(8, 16));
+    expect([...cropStarts(burst(4, 40, 0, 40), 4, 40, 20, 20)].sort((a, b) => a - b)).toEqual(range(0, 20));
   });
 });

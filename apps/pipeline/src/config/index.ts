@@ -3,4 +3,4 @@ export { ConfigError, applyOverrides, formatIssues, loadExperiment, parseExperim
 export * from './options.js';
 export { recipeFromConfig, type FeatureSections } from './recipe.js';
 export { experimentJsonSchema, experimentJsonSchemaText } from './json-schema.js';
-export { RANDOM_CROP_KEY, randomCropFrames } from './crop.js';
+export { RANDOM_CROP_KEY, randomCropFrames, randomCropTopDb } from './crop.js';

@@ -1,4 +1,4 @@
-import { randomCropFrames } from './crop.js';
+import { randomCropFrames, randomCropTopDb } from './crop.js';
 import { parseDuration } from '@earshot/feature-cache/units';
 import type { ExperimentConfig } from './schema.js';
 
@@ -37,6 +37,8 @@ export interface AugmentOptions {
   timeShift: number;
   /** Training window in frames (`train.augment.random_crop` converted), or null for the whole clip. */
   randomCropFrames: number | null;
+  /** `train.augment.random_crop_top_db` where it applies (cropping dB mel features), else null. */
+  randomCropTopDb: number | null;
 }
 
 export interface TrainSettings {
@@ -99,6 +101,7 @@ export function trainSettings(config: ExperimentConfig): TrainSettings {
         mixup: a.mixup,
         timeShift: a.time_shift,
         randomCropFrames: randomCropFrames(config),
+        randomCropTopDb: randomCropTopDb(config),
         ...(a.spec_augment && {
           specAugment: {
             timeMasks: a.spec_augment.time_masks,

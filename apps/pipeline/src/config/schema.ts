@@ -243,6 +243,12 @@ const augment = z.strictObject({
     .nullable()
     .default(null)
     .describe('seconds; each training step sees a seeded random window of this length per clip (model cnn only); validation, test and predict see the whole clip'),
+  random_crop_top_db: z
+    .number()
+    .positive()
+    .nullable()
+    .default(20)
+    .describe("random_crop keeps a clip's sound: frames more than this many dB under its loudest (mean over mel bands) are silence, and a window holds all the rest when it fits, else lies inside it (librosa.effects.trim's idea); null: uniform windows. dB mel features only (not MFCCs)"),
 });
 
 const train = z.strictObject({

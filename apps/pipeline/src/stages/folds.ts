@@ -156,6 +156,7 @@ async function trainFold(
       ...(validation.length > 0 && { validation: sourceOf(validation) }),
       nClasses: plan.labels.length,
       shape: features.shape,
+      normalization,
       seed: config.seed,
       checkpointDir: join(input.runDir, runFiles.checkpoints, fold.fold ? `fold-${fold.fold}` : ''),
       resume: input.resume,

@@ -76,6 +76,8 @@ export interface TrainStageOptions {
   validation?: BatchSource;
   nClasses: number;
   shape: [number, number];
+  /** The normalisation the sources apply (augmentation thresholds in dB are scaled by it). */
+  normalization: Normalization;
   seed: number;
   checkpointDir: string;
   resume: boolean;
@@ -192,7 +194,7 @@ export async function trainStage(opts: TrainStageOptions): Promise<TrainStageRes
     classWeights: settings.classWeights === 'none' ? null : settings.classWeights,
     ...(settings.labelSmoothing > 0 && { labelSmoothing: settings.labelSmoothing }),
     ...(settings.weightDecay > 0 && { adam: { weightDecay: settings.weightDecay } }),
-    ...(settings.augment && { augment: trainerAugment(settings.augment, opts.shape) }),
+    ...(settings.augment && { augment: trainerAugment(settings.augment, opts.shape, opts.normalization) }),
     ...(settings.earlyStopping && { earlyStopping: { ...settings.earlyStopping, restoreBest: true } }),
     ...((opts.workers ?? 1) > 1 && { parallel: { workers: opts.workers! } }),
     checkpointDir: opts.checkpointDir,
@@ -241,11 +243,20 @@ function trainerSchedule(s: Schedule, hasValidation: boolean): ScheduleSpec {
   return s;
 }
 
+/** dB per unit of the normalised features (the mean std of a per-band standardisation). */
+function dbScale(n: Normalization): number {
+  return n.kind === 'none' ? 1 : n.std.reduce((sum, s) => sum + s, 0) / n.std.length;
+}
+
 /** The YAML's augmentation (fractions of the frame count) as the trainer's options (frames). */
-function trainerAugment(a: AugmentOptions, shape: [number, number]): TrainerAugment {
+export function trainerAugment(a: AugmentOptions, shape: [number, number], normalization: Normalization): TrainerAugment {
   const out: TrainerAugment = {};
   // The trainer crops first, so the shift (a fraction of the window) and masks act on the crop.
-  if (a.randomCropFrames !== null) out.crop = { frames: a.randomCropFrames };
+  if (a.randomCropFrames !== null) {
+    out.crop = { frames: a.randomCropFrames };
+    // The trainer sees normalised features: dB become dB / std.
+    if (a.randomCropTopDb !== null) out.crop.trim = { below: a.randomCropTopDb / dbScale(normalization) };
+  }
   const frames = a.randomCropFrames ?? shape[1];
   if (a.timeShift > 0) out.timeShift = { maxFrames: Math.max(1, Math.round(a.timeShift * frames)) };
   if (a.specAugment) {
