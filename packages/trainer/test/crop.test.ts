@@ -145,5 +145,14 @@ describe('random crops that keep the sound (crop.trim)', () => {
   it("keeps a long event's windows inside it, and leaves a steady clip's windows uniform", () => {
     expect([...cropStarts(burst(4, 40, 8, 36), 4, 40, 20, 20)].sort((a, b) => a - b)).toEqual(range(8, 16));
     expect([...cropStarts(burst(4, 40, 0, 40), 4, 40, 20, 20)].sort((a, b) => a - b)).toEqual(range(0, 20));
+    // Where nothing is trimmed, the windows are the very ones plain crops draw from the same seed.
+    const mixed = new Float32Array(3 * 4 * 40);
+    [burst(4, 40, 0, 40), burst(4, 40, 1, 6), burst(4, 40, 0, 40, -30)].forEach((x, i) => mixed.set(x, i * 4 * 40));
+    const windows = (crop: { frames: number; trim?: { below: number } }) =>
+      augmentBatch(mixed.slice(), [0, 1, 0], { rows: 4, cols: 40, nClasses: 2 }, { crop }, new Xoshiro128(3)).data;
+    const plain = windows({ frames: 20 });
+    const kept = windows({ frames: 20, trim: { below: 20 } });
+    expect(kept.subarray(0, 80)).toEqual(plain.subarray(0, 80));
+    expect(kept.subarray(160)).toEqual(plain.subarray(160));
   });
 });
