@@ -10,7 +10,7 @@ import { melSpectrogramDb, normalizeInto, type Normalization } from '@earshot/fe
 import { Xoshiro128 } from '@earshot/random';
 import { augmentBatch } from '@earshot/trainer';
 import { parseExperiment, randomCropFrames, randomCropTopDb, trainSettings } from '../src/config/index.js';
-import { trainerAugment } from '../src/stages/train.js';
+import { globalStandardization, trainerAugment } from '../src/stages/train.js';
 import { problemsOf } from './helpers.js';
 
 // Through the built CLI: `pnpm test` builds first.
@@ -96,11 +96,7 @@ describe('train.augment.random_crop_top_db (crops that keep the sound)', () => {
     const { rows, cols } = clips[0]!;
     const data = new Float32Array(2 * rows * cols);
     clips.forEach((m, i) => data.set(m.data, i * rows * cols));
-    let sum = 0;
-    let sumSq = 0;
-    for (const v of data) (sum += v), (sumSq += v * v);
-    const mean = sum / data.length;
-    const normalization: Normalization = { kind: 'standardize', scope: 'global', mean: [mean], std: [Math.sqrt(sumSq / data.length - mean * mean)] };
+    const normalization = globalStandardization([data]);
     normalizeInto(data, normalization, [rows, cols]);
 
     // Frame loudness in dB (mean over bands) and the frames within 20 dB of the loudest: the call.

@@ -5,6 +5,7 @@ import { initBackend, loadDnnl } from '@earshot/tf-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { soundingExtent, trimmedStarts } from '../src/augment.js';
 import { augmentBatch, getAllWeights, predict, train, type BatchLog, type TrainOptions } from '../src/index.js';
+import { maxDiff } from './compare.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
 // Random crops of a variable-length model: training sees `FRAMES` of `COLS` frames, evaluation the whole clip.
@@ -27,7 +28,6 @@ async function cropRun(extra: Partial<TrainOptions> = {}, seed = 4) {
   return { model, batches, result, weights: getAllWeights(model) };
 }
 
-const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((v, k) => Math.abs(v - b[i]![k]!)))));
 
 describe('random crops', () => {
   it('crop before the masks: a mask wider than the crop is clamped to it, one window per example', () => {

@@ -6,6 +6,7 @@ import { buildModel, type ModelSpec } from '@earshot/model-cnn';
 import { initBackend, loadDnnl } from '@earshot/tf-runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAllWeights, readCheckpoint, train, type BatchLog, type TrainOptions } from '../src/index.js';
+import { maxDiff } from './compare.js';
 import { syntheticSpectrograms } from './synthetic.js';
 
 beforeAll(async () => {
@@ -13,9 +14,6 @@ beforeAll(async () => {
 });
 
 const data = syntheticSpectrograms(24, 12, 12, 3, 8);
-
-/** Largest |a − b| over matching arrays (weights, Adam moments). */
-const maxDiff = (a: Float32Array[], b: Float32Array[]) => Math.max(...a.map((w, i) => Math.max(...w.map((x, k) => Math.abs(x - b[i]![k]!)))));
 
 async function losses(spec: ModelSpec, extra: Partial<TrainOptions>) {
   const model = buildModel(spec, { inputShape: [12, 12], nClasses: 3, seed: 4 });
@@ -33,12 +31,7 @@ describe('data-parallel training', () => {
       expect(Math.abs(b.loss - single.batches[i]!.loss)).toBeLessThan(1e-5);
       expect(b.accuracy).toBe(single.batches[i]!.accuracy);
     });
-    single.weights.forEach((w, i) => {
-      const p = parallel.weights[i]!;
-      let maxDiff = 0;
-      for (let k = 0; k < w.length; k++) maxDiff = Math.max(maxDiff, Math.abs(w[k]! - p[k]!));
-      expect(maxDiff).toBeLessThan(1e-5);
-    });
+    expect(maxDiff(parallel.weights, single.weights)).toBeLessThan(1e-5);
   });
 
   it('decays weights on workers as in one (AdamW): the same weights to 1e-5, and not plain Adam\'s', async () => {

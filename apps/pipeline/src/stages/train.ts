@@ -12,9 +12,29 @@ import type { EpochRecord } from '../run-metrics.js';
 
 /** Global standardisation with the mean and std over every value of the given cached tensors (float64 accumulation). */
 export function trainStatistics(cache: FeatureStore, keys: readonly string[]): Normalization {
+  return globalStandardization(cachedTensors(cache, keys));
+}
+
+/** Global standardisation with the mean and std over every value of `tensors` (float64 accumulation). */
+export function globalStandardization(tensors: Iterable<Float32Array>): Normalization {
   let n = 0;
   let sum = 0;
   let sumSq = 0;
+  for (const data of tensors) {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      sum += v;
+      sumSq += v * v;
+    }
+    n += data.length;
+  }
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0));
+  return { kind: 'standardize', scope: 'global', mean: [mean], std: [std > 1e-12 ? std : 1] };
+}
+
+/** The cached tensors of `keys`, in order; a missing or corrupt entry is an error naming it. */
+function* cachedTensors(cache: FeatureStore, keys: readonly string[]): Generator<Float32Array> {
   for (const key of keys) {
     const corruptBefore = cache.counters.corrupt;
     const t = cache.get(key);
@@ -24,16 +44,8 @@ export function trainStatistics(cache: FeatureStore, keys: readonly string[]): N
       const problem = corrupt ? 'is corrupt (removed, to be recomputed)' : 'is missing';
       throw new UnreadableEntryError(key, corrupt ? 'corrupt' : 'missing', `feature cache ${cache.dir}: entry ${key} ${problem}`);
     }
-    for (let i = 0; i < t.data.length; i++) {
-      const v = t.data[i]!;
-      sum += v;
-      sumSq += v * v;
-    }
-    n += t.data.length;
+    yield t.data;
   }
-  const mean = sum / n;
-  const std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0));
-  return { kind: 'standardize', scope: 'global', mean: [mean], std: [std > 1e-12 ? std : 1] };
 }
 
 /** A batch source that applies the recipe's normalisation to what it reads (the same function inference runs). */
